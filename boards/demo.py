@@ -1,0 +1,290 @@
+"""Demo content: a small, pleasant forum for `make run`, and a large deterministic one for the bench.
+
+Both are bulk-loaded: rows are built in memory with their counters already right, posts are inserted
+in time order (so ids grow with time, as they do on the live site), and each body is rendered once.
+"""
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from boards.models import Board, Post, Topic
+from boards.rendering import render_markdown
+from boards.services import make_slug
+from members.models import User
+
+DEMO_PASSWORD = "hearth-demo"  # noqa: S105 - documented demo accounts, local only
+
+
+@dataclass
+class PlannedPost:
+    author: int  # index into users
+    body: str
+    at: datetime
+    reply_to: int | None = None  # index into the topic's posts
+
+
+@dataclass
+class PlannedTopic:
+    board: int
+    title: str
+    posts: list[PlannedPost] = field(default_factory=list)
+    pinned: bool = False
+
+
+SMALL_BOARDS = [
+    ("Introductions", "introductions",
+     "Say hello: who you are, what you bake, and what brought you here.",
+     "1. Be kind. Everyone was a beginner once.\n2. One introduction per member, please."),
+    ("Sourdough starters", "sourdough-starters",
+     "Raising, feeding, reviving and troubleshooting sourdough starters.",
+     "1. Say your flour, hydration and room temperature when asking for help.\n2. Photos help: link them."),
+    ("Bread techniques", "bread-techniques",
+     "Shaping, scoring, proofing, ovens and everything between mixing and the cooling rack.",
+     "1. Stay on technique; recipes go in *Show your bake*.\n2. No selling."),
+    ("Show your bake", "show-your-bake",
+     "Share what came out of your oven, good or bad, with the recipe if you like.",
+     "1. Constructive feedback only.\n2. Credit the recipe's author."),
+    ("烘焙交流", "烘焙交流",
+     "用中文交流烘焙心得：面包、酵种、工具。", "1. 友善交流。\n2. 请勿发广告。"),
+    ("Site feedback", "site-feedback",
+     "Ideas and problems with this forum itself.", "Report bugs with steps to reproduce."),
+]
+
+SMALL_USERS = ["mara", "bao", "carmen", "dmitri", "李雷", "ngozi", "oskar", "priya"]
+
+SMALL_TOPICS = [
+    (0, "Hello from a rainy harbour town", 0, [
+        "Hi all! I'm **Mara**. I've baked sandwich loaves for years and I'm finally trying sourdough.",
+        "Welcome, Mara! Rainy towns make great bread weather: slow, cool proofs.",
+        "Welcome aboard. Start a thread in *Sourdough starters* when yours gets going.",
+    ]),
+    (0, "New here: retired engineer, obsessive about crumb", 3, [
+        "I measure everything. Hydration spreadsheets included. Happy to share them.",
+        "Please do share the spreadsheet!",
+    ]),
+    (1, "My starter smells like nail polish remover: is it dead?", 1, [
+        "Day 9. It doubled on day 4, now it barely rises and smells of acetone. Flour is 100% whole wheat, "
+        "kitchen about 19 °C.",
+        "Not dead, just hungry. Acetone means it ran out of food. Feed it **twice a day** at 1:2:2 for a few days.",
+        "Seconds that. And a little rye in the feed wakes it up.",
+        "Fed it twice yesterday and it doubled in 6 hours this morning. Thank you!",
+    ]),
+    (1, "How cold is too cold for a starter?", 4, [
+        "My flat is 15 °C in winter. Is that a problem?",
+        "It will be slow, not dead. Find a warm spot: the top of the fridge or an oven with the light on.",
+    ]),
+    (2, "Scoring: why does my ear never open?", 2, [
+        "I score at 30° with a razor, about 1 cm deep, but the loaf just spreads. Tips?",
+        "Usually it's the shaping, not the scoring. Build more surface tension when you pre-shape.",
+        "Also: score straight from the fridge. A cold dough holds the cut.",
+    ]),
+    (2, "Dutch oven or baking steel?", 5, [
+        "Which one gives better oven spring for a home oven?",
+        "Dutch oven for boules, steel plus a tray of water for baguettes.\n\n| tool | best for |\n|---|---|\n"
+        "| Dutch oven | boules, batards |\n| steel | baguettes, pizza |",
+    ]),
+    (3, "First open crumb!", 0, [
+        "After six weeks, a crumb I'm proud of. 75% hydration, 20% whole wheat, 14-hour cold retard.",
+        "That's beautiful. What temperature did you bake at?",
+        "250 °C lid on for 20 minutes, 230 °C lid off for 25.",
+    ]),
+    (3, "Rye experiment: 100% rye with caraway", 3, [
+        "Dense but delicious. Recipe:\n\n- 500 g rye\n- 400 g water\n- 100 g starter\n- 10 g salt\n- caraway",
+        "Rye is supposed to be dense. Slice it thin and wait a day before cutting!",
+    ]),
+    (4, "第一次做欧包，求指导", 4, [
+        "用了高筋粉和全麦粉各一半，发酵八小时，但是组织很紧。大家有什么建议？",
+        "可以试试提高含水量到七成五，再延长冷藏发酵。",
+    ]),
+    (5, "Welcome to Hearth: how this forum works", 7, [
+        "This forum is for home bakers. A few things to know:\n\n1. Each board says what it's for at the top.\n"
+        "2. Your first posts may wait for a moderator.\n3. Be kind.\n\nQuestions? Reply here.",
+    ]),
+]
+
+
+def _make_users(names: list[str], *, joined: list[datetime]) -> list[User]:
+    password = make_password(DEMO_PASSWORD)
+    users = [
+        User(username=name, email=f"member{i}@example.com", password=password, email_verified=True,
+             date_joined=when, is_active=True)
+        for i, (name, when) in enumerate(zip(names, joined, strict=True))
+    ]
+    User.objects.bulk_create(users, batch_size=2000)
+    if users and users[0].pk is None:  # databases that do not return ids from bulk inserts
+        by_name = dict(User.objects.filter(username__in=names).values_list("username", "pk"))
+        for user in users:
+            user.pk = user.id = by_name[user.username]
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user_id=u.pk, email=u.email, primary=True, verified=True) for u in users], batch_size=2000)
+    return users
+
+
+def _load(boards_spec: list[tuple[str, str, str, str]], users: list[User], plan: list[PlannedTopic]) -> None:
+    """Insert boards, topics and posts with every counter right."""
+    boards = [
+        Board(name=name, slug=slug, description=focus, rules=rules,
+              rules_html=render_markdown(rules) if rules else "", position=i)
+        for i, (name, slug, focus, rules) in enumerate(boards_spec)
+    ]
+    Board.objects.bulk_create(boards)
+    boards = list(Board.objects.order_by("position", "id"))
+
+    rendered: dict[str, str] = {}
+
+    def html(body: str) -> str:
+        if body not in rendered:
+            rendered[body] = render_markdown(body)
+        return rendered[body]
+
+    topics = []
+    for spec in plan:
+        first, last = spec.posts[0], spec.posts[-1]
+        topics.append(Topic(board=boards[spec.board], author=users[first.author], title=spec.title,
+                            slug=make_slug(spec.title), is_pinned=spec.pinned, created_at=first.at,
+                            last_post_at=last.at, post_count=len(spec.posts)))
+    Topic.objects.bulk_create(topics, batch_size=2000)
+
+    # Every post, in time order, so that ids grow with time as they do on the live site.
+    flat = [(planned.at, t_index, position) for t_index, spec in enumerate(plan)
+            for position, planned in enumerate(spec.posts, start=1)]
+    flat.sort()
+    post_ids: dict[tuple[int, int], int] = {}
+    batch: list[tuple[tuple[int, int], Post]] = []
+
+    def flush():
+        Post.objects.bulk_create([p for _, p in batch], batch_size=len(batch))
+        for key, p in batch:
+            post_ids[key] = p.pk
+        batch.clear()
+
+    # Replies point at earlier posts, which are always inserted earlier: flush before referencing.
+    for at, t_index, position in flat:
+        planned = plan[t_index].posts[position - 1]
+        reply_to_id = None
+        if planned.reply_to is not None:
+            key = (t_index, planned.reply_to + 1)
+            if key not in post_ids:
+                flush()
+            reply_to_id = post_ids[key]
+        post = Post(topic=topics[t_index], author=users[planned.author], position=position, body=planned.body,
+                    body_html=html(planned.body), created_at=at, reply_to_id=reply_to_id)
+        batch.append(((t_index, position), post))
+        if len(batch) >= 5000:
+            flush()
+    if batch:
+        flush()
+
+    for t_index, topic in enumerate(topics):
+        topic.first_post_id = post_ids[(t_index, 1)]
+        topic.last_post_id = post_ids[(t_index, topic.post_count)]
+    Topic.objects.bulk_update(topics, ["first_post", "last_post"], batch_size=1000)
+
+    board_stats = {b.pk: [0, 0, None] for b in boards}
+    user_stats: dict[int, list[int]] = {u.pk: [0, 0] for u in users}
+    for spec, topic in zip(plan, topics, strict=True):
+        stats = board_stats[topic.board_id]
+        stats[0] += 1
+        stats[1] += len(spec.posts)
+        stats[2] = max(stats[2] or 0, topic.last_post_id)
+        user_stats[users[spec.posts[0].author].pk][1] += 1
+        for planned in spec.posts:
+            user_stats[users[planned.author].pk][0] += 1
+    for board in boards:
+        board.topic_count, board.post_count, board.last_post_id = board_stats[board.pk]
+    Board.objects.bulk_update(boards, ["topic_count", "post_count", "last_post"])
+    for user in users:
+        user.post_count, user.topic_count = user_stats[user.pk]
+    User.objects.bulk_update(users, ["post_count", "topic_count"], batch_size=1000)
+
+
+@transaction.atomic
+def seed_small() -> None:
+    now = timezone.now()
+    rng = random.Random(7)  # noqa: S311 - demo data, not security
+    users = _make_users(SMALL_USERS, joined=[now - timedelta(days=60 - i * 5) for i in range(len(SMALL_USERS))])
+    plan = []
+    for i, (board, title, author, bodies) in enumerate(SMALL_TOPICS):
+        start = now - timedelta(days=20 - i * 2, hours=rng.randint(0, 12))
+        posts = []
+        for j, body in enumerate(bodies):
+            who = author if j == 0 else (author + j * 3) % len(users)
+            if j and who == author and j != len(bodies) - 1:
+                who = (who + 1) % len(users)
+            posts.append(PlannedPost(author=who, body=body, at=start + timedelta(hours=j * 3 + rng.randint(0, 2)),
+                                     reply_to=(j - 1) if j >= 2 else None))
+        plan.append(PlannedTopic(board=board, title=title, posts=posts, pinned=(board == 5)))
+    _load(SMALL_BOARDS, users, plan)
+
+
+WORDS = ("crumb crust starter levain hydration flour rye spelt proof retard shape score oven steam bake loaf "
+         "boule batard baguette knead fold autolyse salt water yeast banneton lame temperature dough gluten "
+         "sourdough focaccia ciabatta brioche butter honey seed oat malt").split()
+
+
+def _body(rng: random.Random) -> str:
+    paragraphs = []
+    for _ in range(rng.randint(1, 3)):
+        sentence_count = rng.randint(1, 4)
+        sentences = []
+        for _ in range(sentence_count):
+            words = rng.choices(WORDS, k=rng.randint(6, 16))
+            sentences.append(" ".join(words).capitalize() + ".")
+        paragraphs.append(" ".join(sentences))
+    if rng.random() < 0.15:
+        paragraphs.append("- " + "\n- ".join(rng.choices(WORDS, k=3)))
+    if rng.random() < 0.1:
+        paragraphs.append(f"**{rng.choice(WORDS)}** and *{rng.choice(WORDS)}*, see https://example.com/{rng.choice(WORDS)}")
+    return "\n\n".join(paragraphs)
+
+
+@transaction.atomic
+def seed_large(*, boards: int, users: int, topics: int, posts: int, seed: int, long_topic: int = 4000) -> None:
+    """A deterministic large forum. Topic 1 is a long topic (`long_topic` posts) for deep-page tests."""
+    if topics < 1 or posts < topics or boards < 1 or users < 1:
+        raise ValueError("need at least one board, user and topic, and at least one post per topic")
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    now = timezone.now().replace(microsecond=0)
+    span = timedelta(days=365)
+    start = now - span
+    member_list = _make_users([f"member{i:05d}" for i in range(users)],
+                              joined=[start - timedelta(days=rng.randint(1, 400)) for _ in range(users)])
+    boards_spec = [(f"Board {i + 1}", f"board-{i + 1}", f"Focus of board {i + 1}: " + " ".join(rng.choices(WORDS, k=8)),
+                    "1. Be kind.\n2. Stay on topic.") for i in range(boards)]
+    bodies = [_body(rng) for _ in range(400)]
+
+    # posts per topic: one each, the long topic gets its share, the rest spread at random
+    counts = [1] * topics
+    long_topic = min(long_topic, posts - (topics - 1))
+    counts[0] = long_topic
+    remaining = posts - sum(counts)
+    for _ in range(remaining):
+        counts[rng.randrange(1, topics) if topics > 1 else 0] += 1
+
+    plan = []
+    for t in range(topics):
+        t_start = start + timedelta(seconds=rng.randint(0, int(span.total_seconds() * 0.9)))
+        gap = (now - t_start).total_seconds() / (counts[t] + 1)
+        title = " ".join(rng.choices(WORDS, k=rng.randint(3, 8))).capitalize()
+        if t == 0:
+            title = "The long topic: " + title
+            t_start = start
+            gap = span.total_seconds() / (counts[t] + 1)
+        plan_posts = []
+        for p in range(counts[t]):
+            at = t_start + timedelta(seconds=int(gap * p) + rng.randint(0, max(int(gap) - 1, 0)) // 2)
+            reply_to = rng.randrange(0, p) if p and rng.random() < 0.2 else None
+            plan_posts.append(PlannedPost(author=rng.randrange(users), body=rng.choice(bodies), at=at,
+                                          reply_to=reply_to))
+        # keep each topic's times strictly increasing
+        for a, b in zip(plan_posts, plan_posts[1:], strict=False):
+            if b.at <= a.at:
+                b.at = a.at + timedelta(seconds=1)
+        plan.append(PlannedTopic(board=t % boards, title=title, posts=plan_posts, pinned=(t < boards and t > 0
+                                                                                          and rng.random() < .3)))
+    _load(boards_spec, member_list, plan)

@@ -1,0 +1,127 @@
+"""Boards, topics and posts.
+
+Counters (topic/post counts, last post, post positions) are denormalized and changed only in
+boards.services, inside the write's transaction.
+"""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from boards import links
+from boards.querysets import PostQuerySet, TopicQuerySet
+
+
+class Board(models.Model):
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    description = models.TextField(_("focus"), help_text=_("What this board is for, in a sentence or two."))
+    rules = models.TextField(_("rules"), blank=True, help_text=_("Markdown. Shown at the top of the board."))
+    rules_html = models.TextField(editable=False, blank=True, default="")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_archived = models.BooleanField(_("archived"), default=False,
+                                      help_text=_("Archived boards can be read but take no new posts."))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    topic_count = models.PositiveIntegerField(_("topics"), default=0, editable=False)
+    post_count = models.PositiveIntegerField(_("posts"), default=0, editable=False)
+    last_post = models.ForeignKey("Post", verbose_name=_("last post"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+", editable=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("board")
+        verbose_name_plural = _("boards")
+        indexes = [models.Index(fields=["position", "id"], name="boards_board_position_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return links.board_url(self.slug)
+
+
+class Topic(models.Model):
+    board = models.ForeignKey(Board, verbose_name=_("board"), on_delete=models.CASCADE, related_name="topics")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT,
+                               related_name="topics")
+    title = models.CharField(_("title"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=160, allow_unicode=True)
+    is_pinned = models.BooleanField(_("pinned"), default=False)
+    is_locked = models.BooleanField(_("locked"), default=False)
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    created_at = models.DateTimeField(_("created"), db_index=False)
+    last_post_at = models.DateTimeField(_("last activity"))
+
+    post_count = models.PositiveIntegerField(_("posts"), default=0, editable=False)
+    first_post = models.ForeignKey("Post", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", editable=False)
+    last_post = models.ForeignKey("Post", verbose_name=_("last post"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+", editable=False)
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        indexes = [
+            # the board page: pinned first, then by last activity
+            models.Index(fields=["board", "-is_pinned", "-last_post_at", "-id"], name="boards_topic_board_list_idx"),
+            models.Index(fields=["author", "-created_at"], name="boards_topic_author_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return links.topic_url(self.pk, self.slug)
+
+
+class Post(models.Model):
+    topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT,
+                               related_name="posts")
+    # 1-based place in the topic, fixed at creation: pages are ranges of positions, never OFFSETs.
+    position = models.PositiveIntegerField(_("position"), editable=False)
+    body = models.TextField(_("body"))
+    body_html = models.TextField(editable=False)
+    reply_to = models.ForeignKey("self", verbose_name=_("in reply to"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="replies")
+    created_at = models.DateTimeField(_("created"))
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    edit_count = models.PositiveIntegerField(_("edits"), default=0)
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True, default="")
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "position"], name="boards_post_topic_position_uniq"),
+        ]
+        indexes = [models.Index(fields=["author", "-created_at", "-id"], name="boards_post_author_idx")]
+
+    def __str__(self):
+        return f"#{self.pk} in {self.topic_id}"
+
+    def get_absolute_url(self):
+        return links.post_url(self.pk)
+
+
+class PostRevision(models.Model):
+    """The body a post had before an edit. Shown to moderators."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField(_("body"))
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("edited by"), on_delete=models.PROTECT,
+                               related_name="+")
+    created_at = models.DateTimeField(_("edited at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("post revision")
+        verbose_name_plural = _("post revisions")
+        indexes = [models.Index(fields=["post", "-created_at"], name="boards_revision_post_idx")]
+
+    def __str__(self):
+        return f"revision of post {self.post_id} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,87 @@
+"""Who may do what. `can_*` answers, `check_*` raises PermissionDenied with a reason a person can read."""
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+def can_moderate(user, board) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.is_superuser or user.is_global_moderator)
+
+
+def posting_refusal(user, board, topic=None) -> str | None:
+    """Why `user` may not post in `board` (or reply to `topic`), or None when they may."""
+    if not user.is_authenticated:
+        return _("Log in to post.")
+    if not user.is_active:
+        return _("This account is disabled.")
+    if not user.email_verified:
+        return _("Confirm your email address before posting. Check your inbox or resend the link from your account.")
+    if board.is_archived:
+        return _("This board is archived and takes no new posts.")
+    if topic is not None and topic.is_locked and not can_moderate(user, board):
+        return _("This topic is locked.")
+    if topic is not None and topic.is_hidden and not can_moderate(user, board):
+        return _("This topic is hidden.")
+    return None
+
+
+def can_start_topic(user, board) -> bool:
+    return posting_refusal(user, board) is None
+
+
+def can_reply(user, topic) -> bool:
+    return posting_refusal(user, topic.board, topic) is None
+
+
+def check_start_topic(user, board) -> None:
+    reason = posting_refusal(user, board)
+    if reason:
+        raise PermissionDenied(reason)
+
+
+def check_reply(user, topic) -> None:
+    reason = posting_refusal(user, topic.board, topic)
+    if reason:
+        raise PermissionDenied(reason)
+
+
+def edit_refusal(user, post) -> str | None:
+    board = post.topic.board
+    if can_moderate(user, board):
+        return None
+    if not user.is_authenticated or post.author_id != user.pk:
+        return _("Only the author or a moderator can edit this post.")
+    reason = posting_refusal(user, board, post.topic)
+    if reason:
+        return reason
+    if post.is_hidden:
+        return _("This post is hidden.")
+    window = timedelta(minutes=settings.HEARTH["EDIT_WINDOW_MINUTES"])
+    if timezone.now() - post.created_at > window:
+        return _("Posts can be edited for %(minutes)d minutes after posting; this one can no longer be edited.") % {
+            "minutes": settings.HEARTH["EDIT_WINDOW_MINUTES"]
+        }
+    return None
+
+
+def can_edit(user, post) -> bool:
+    return edit_refusal(user, post) is None
+
+
+def check_edit(user, post) -> None:
+    reason = edit_refusal(user, post)
+    if reason:
+        raise PermissionDenied(reason)
+
+
+def can_see_topic(user, topic) -> bool:
+    return not topic.is_hidden or can_moderate(user, topic.board)
+
+
+def can_see_revisions(user, board) -> bool:
+    return can_moderate(user, board)

@@ -1,0 +1,50 @@
+"""Per-row values that templates would otherwise compute in a loop (URLs, times, permissions).
+
+Everything here is plain Python over rows the selectors already loaded: no queries.
+"""
+from django.utils import timezone
+
+from boards import links, permissions
+from boards.pagination import num_pages
+from forum.humantime import time_tag
+
+
+def present_topics(topics):
+    from django.conf import settings
+
+    per_page = settings.HEARTH["POSTS_PER_PAGE"]
+    now = timezone.now()
+    for topic in topics:
+        topic.url = links.topic_url(topic.pk, topic.slug)
+        pages = num_pages(topic.post_count, per_page)
+        topic.last_page_url = links.topic_url(topic.pk, topic.slug, pages) if pages > 1 else None
+        topic.reply_count = max(topic.post_count - 1, 0)
+        topic.author_url = links.member_url(topic.author.username)
+        topic.last_activity_html = time_tag(topic.last_post_at, now)
+        last = topic.last_post
+        topic.last_post_url = links.post_url(last.pk) if last else topic.url
+        topic.last_author_name = last.author.username if last else topic.author.username
+    return topics
+
+
+def present_posts(posts, *, viewer, board, topic, is_moderator: bool, can_reply: bool):
+    now = timezone.now()
+    reply_base = links._pattern("boards:post_create", (("topic_id", "id"),)).format(id=topic.pk)
+    for post in posts:
+        post.topic = topic  # already loaded with its board: no query per post
+        post.permalink = links.post_url(post.pk)
+        post.anchor = f"p{post.pk}"
+        post.author_url = links.member_url(post.author.username)
+        post.created_html = time_tag(post.created_at, now)
+        post.edited_html = time_tag(post.edited_at, now) if post.edited_at else ""
+        post.shown = not post.is_hidden or is_moderator
+        post.can_edit = permissions.can_edit(viewer, post) if viewer.is_authenticated else False
+        post.edit_url = f"{post.permalink}edit/" if post.can_edit else None
+        post.revisions_url = f"{post.permalink}revisions/" if is_moderator and post.edit_count else None
+        post.reply_url = f"{reply_base}?to={post.pk}" if can_reply else None
+        post.quote_url = f"{reply_base}?quote={post.pk}" if can_reply else None
+        parent = post.reply_to
+        if parent is not None:
+            post.reply_to_url = links.post_url(parent.pk)
+            post.reply_to_name = parent.author.username
+    return posts

@@ -1,0 +1,152 @@
+"""Writes to boards, topics and posts. Each function is one transaction and keeps every
+denormalized counter (board and topic counts, last posts, post positions, member counts) exact."""
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from boards import permissions
+from boards.models import Board, Post, PostRevision, Topic
+from boards.rendering import render_markdown
+from members.models import User
+
+logger = logging.getLogger(__name__)
+
+
+def make_slug(title: str) -> str:
+    """A readable slug for any title, Chinese included; never empty."""
+    return slugify(title, allow_unicode=True)[:150].strip("-") or "topic"
+
+
+def validate_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    limit = settings.HEARTH["TITLE_MAX_CHARS"]
+    if not title:
+        raise ValidationError({"title": _("Give the topic a title.")})
+    if len(title) > limit:
+        raise ValidationError({"title": _("Keep the title under %(limit)d characters.") % {"limit": limit}})
+    return title
+
+
+def validate_body(body: str) -> str:
+    body = (body or "").strip()
+    limit = settings.HEARTH["BODY_MAX_CHARS"]
+    if not body:
+        raise ValidationError({"body": _("Write something before posting.")})
+    if len(body) > limit:
+        raise ValidationError({"body": _("Posts can be at most %(limit)d characters; this one has %(count)d.")
+                               % {"limit": limit, "count": len(body)}})
+    return body
+
+
+def _duplicate_window_start():
+    return timezone.now() - timedelta(seconds=settings.HEARTH["DUPLICATE_WINDOW_SECONDS"])
+
+
+def _count_new_post(*, board_id: int, post: Post, new_topic: bool) -> None:
+    """Bump the board's and the author's counters for a post that was just inserted."""
+    Board.objects.filter(pk=board_id).update(
+        post_count=F("post_count") + 1,
+        topic_count=F("topic_count") + (1 if new_topic else 0),
+        # GREATEST keeps the newest post even when two transactions commit out of order.
+        last_post=Greatest(Coalesce(F("last_post_id"), Value(0)), Value(post.pk)),
+    )
+    User.objects.filter(pk=post.author_id).update(
+        post_count=F("post_count") + 1,
+        topic_count=F("topic_count") + (1 if new_topic else 0),
+    )
+
+
+@transaction.atomic
+def topic_create(*, board: Board, author: User, title: str, body: str) -> Topic:
+    title = validate_title(title)
+    body = validate_body(body)
+    body_html = render_markdown(body)
+    board = Board.objects.select_for_update().get(pk=board.pk)
+    permissions.check_start_topic(author, board)
+
+    duplicate = (
+        Topic.objects.filter(board=board, author=author, title=title, created_at__gte=_duplicate_window_start(),
+                             first_post__body=body)
+        .order_by("-id")
+        .first()
+    )
+    if duplicate is not None:
+        return duplicate
+
+    now = timezone.now()
+    topic = Topic.objects.create(board=board, author=author, title=title, slug=make_slug(title),
+                                 created_at=now, last_post_at=now, post_count=1)
+    post = Post.objects.create(topic=topic, author=author, position=1, body=body, body_html=body_html,
+                               created_at=now)
+    Topic.objects.filter(pk=topic.pk).update(first_post=post, last_post=post)
+    topic.first_post = topic.last_post = post
+    _count_new_post(board_id=board.pk, post=post, new_topic=True)
+    logger.info("topic created", extra={"topic_id": topic.pk, "by": author.pk})
+    return topic
+
+
+@transaction.atomic
+def post_create(*, topic: Topic, author: User, body: str, reply_to: Post | None = None) -> Post:
+    body = validate_body(body)
+    body_html = render_markdown(body)
+    # Lock the topic: positions are handed out in order and the duplicate check sees every commit.
+    topic = Topic.objects.select_for_update().select_related("board").get(pk=topic.pk)
+    permissions.check_reply(author, topic)
+    if reply_to is not None and reply_to.topic_id != topic.pk:
+        raise ValidationError({"reply_to": _("You can only reply to a post in this topic.")})
+
+    duplicate = (
+        Post.objects.filter(topic=topic, author=author, body=body, created_at__gte=_duplicate_window_start())
+        .order_by("-id")
+        .first()
+    )
+    if duplicate is not None:
+        return duplicate
+
+    now = timezone.now()
+    post = Post.objects.create(topic=topic, author=author, position=topic.post_count + 1, body=body,
+                               body_html=body_html, reply_to=reply_to, created_at=now)
+    Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") + 1, last_post=post, last_post_at=now)
+    _count_new_post(board_id=topic.board_id, post=post, new_topic=False)
+    logger.info("post created", extra={"post_id": post.pk, "topic_id": topic.pk, "by": author.pk})
+    return post
+
+
+@transaction.atomic
+def post_edit(*, post: Post, editor: User, body: str, title: str | None = None) -> Post:
+    body = validate_body(body)
+    if title is not None:
+        title = validate_title(title)
+    post = Post.objects.select_for_update().select_related("topic__board").get(pk=post.pk)
+    permissions.check_edit(editor, post)
+    topic = post.topic
+    changed = False
+    if body != post.body:
+        PostRevision.objects.create(post=post, body=post.body, editor=editor)
+        post.body = body
+        post.body_html = render_markdown(body)
+        post.edited_at = timezone.now()
+        post.edit_count += 1
+        post.save(update_fields=["body", "body_html", "edited_at", "edit_count"])
+        changed = True
+    if title is not None and post.position == 1 and title != topic.title:
+        topic.title = title
+        topic.slug = make_slug(title)
+        Topic.objects.filter(pk=topic.pk).update(title=title, slug=topic.slug)
+        changed = True
+    if changed:
+        logger.info("post edited", extra={"post_id": post.pk, "by": editor.pk})
+    return post
+
+
+def board_render_rules(*, board: Board) -> Board:
+    board.rules_html = render_markdown(board.rules) if board.rules.strip() else ""
+    return board

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from boards import views
+
+app_name = "boards"
+
+urlpatterns = [
+    path("", views.board_index, name="board_index"),
+    path("b/<str:slug>/", views.board_detail, name="board_detail"),
+    path("b/<str:slug>/new/", views.topic_create, name="topic_create"),
+    path("t/<int:topic_id>/", views.topic_redirect, name="topic_redirect"),
+    path("t/<int:topic_id>/reply/", views.post_create, name="post_create"),
+    path("t/<int:topic_id>/<str:slug>/", views.topic_detail, name="topic_detail"),
+    path("p/<int:post_id>/", views.post_redirect, name="post_redirect"),
+    path("p/<int:post_id>/edit/", views.post_edit, name="post_edit"),
+    path("p/<int:post_id>/revisions/", views.post_revisions, name="post_revisions"),
+]

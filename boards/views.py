@@ -1,0 +1,210 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from boards import links, permissions, selectors, services
+from boards.forms import PostEditForm, ReplyForm, TopicForm
+from boards.models import Board, Post
+from boards.pagination import PageOutOfRange
+from boards.presenters import present_posts, present_topics
+from boards.rendering import render_markdown
+from forum import ratelimit
+
+
+def _add_service_errors(form, exc: ValidationError) -> None:
+    for field, messages in exc.message_dict.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def _rate_ok(request, scope: str) -> bool:
+    count, period = settings.HEARTH[f"{scope.upper()}_RATE"]
+    return ratelimit.hit(scope, request.user.pk, limit=count, period=period)
+
+
+@require_GET
+def board_index(request):
+    boards = selectors.board_list()
+    active = [b for b in boards if not b.is_archived]
+    archived = [b for b in boards if b.is_archived]
+    return render(request, "boards/board_index.html", {"boards": active, "archived_boards": archived})
+
+
+@require_GET
+def board_detail(request, slug):
+    board = get_object_or_404(Board, slug=slug)
+    try:
+        page, topics = selectors.board_topics_page(board=board, page=request.GET.get("page"))
+    except PageOutOfRange as out:
+        url = links.board_url(board.slug)
+        return redirect(url if out.number <= 1 else f"{url}?page={out.number}")
+    return render(request, "boards/board_detail.html", {
+        "board": board,
+        "page": page,
+        "topics": present_topics(topics),
+        "can_start_topic": permissions.can_start_topic(request.user, board),
+        "page_base_url": links.board_url(board.slug),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def topic_create(request, slug):
+    board = get_object_or_404(Board, slug=slug)
+    permissions.check_start_topic(request.user, board)
+    form = TopicForm(request.POST or None)
+    preview_html = None
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            preview_html = render_markdown(form.cleaned_data["body"])
+        elif not _rate_ok(request, "topic"):
+            form.add_error(None, _("You are starting topics too quickly. Wait a minute and try again."))
+        else:
+            try:
+                topic = services.topic_create(board=board, author=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                return redirect(topic.get_absolute_url())
+    return render(request, "boards/topic_create.html", {"board": board, "form": form, "preview_html": preview_html})
+
+
+@require_GET
+def topic_redirect(request, topic_id):
+    topic = selectors.topic_for_viewer(topic_id=topic_id, viewer=request.user)
+    if topic is None:
+        raise Http404(_("No such topic."))
+    return redirect(topic.get_absolute_url(), permanent=True)
+
+
+@require_GET
+def topic_detail(request, topic_id, slug):
+    topic = selectors.topic_for_viewer(topic_id=topic_id, viewer=request.user)
+    if topic is None:
+        raise Http404(_("No such topic."))
+    canonical = links.topic_url(topic.pk, topic.slug)
+    if slug != topic.slug:
+        query = request.META.get("QUERY_STRING")
+        return HttpResponseRedirect(f"{canonical}?{query}" if query else canonical)
+    try:
+        page, posts = selectors.topic_posts_page(topic=topic, page=request.GET.get("page"))
+    except PageOutOfRange as out:
+        return redirect(links.topic_url(topic.pk, topic.slug, out.number))
+    board = topic.board
+    is_moderator = permissions.can_moderate(request.user, board)
+    can_reply = permissions.can_reply(request.user, topic)
+    return render(request, "boards/topic_detail.html", {
+        "board": board,
+        "topic": topic,
+        "page": page,
+        "page_base_url": canonical,
+        "posts": present_posts(posts, viewer=request.user, board=board, topic=topic, is_moderator=is_moderator,
+                               can_reply=can_reply),
+        "is_moderator": is_moderator,
+        "can_reply": can_reply,
+        "reply_refusal": None if can_reply else permissions.posting_refusal(request.user, board, topic),
+        "reply_form": ReplyForm() if can_reply else None,
+    })
+
+
+def _quote(post: Post) -> str:
+    quoted = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())
+    return _("**%(author)s** wrote:") % {"author": post.author.username} + "\n" + quoted + "\n\n"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_create(request, topic_id):
+    topic = selectors.topic_for_viewer(topic_id=topic_id, viewer=request.user)
+    if topic is None:
+        raise Http404(_("No such topic."))
+    permissions.check_reply(request.user, topic)
+
+    reply_to = None
+    target_id = request.POST.get("reply_to") or request.GET.get("to") or request.GET.get("quote")
+    if target_id:
+        try:
+            reply_to = Post.objects.select_related("author").filter(topic=topic, pk=int(target_id)).first()
+        except ValueError:
+            reply_to = None
+        if reply_to is None:
+            raise Http404(_("The post you are replying to is not in this topic."))
+
+    initial = {"reply_to": reply_to.pk if reply_to else None}
+    if request.method == "GET" and "quote" in request.GET and reply_to is not None:
+        initial["body"] = _quote(reply_to)
+    form = ReplyForm(request.POST or None, initial=initial)
+    preview_html = None
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            preview_html = render_markdown(form.cleaned_data["body"])
+        elif not _rate_ok(request, "post"):
+            form.add_error(None, _("You are posting too quickly. Wait a minute and try again."))
+        else:
+            try:
+                post = services.post_create(topic=topic, author=request.user, body=form.cleaned_data["body"],
+                                            reply_to=reply_to)
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                page = selectors.post_page_number(post)
+                return redirect(f"{links.topic_url(topic.pk, topic.slug, page)}#p{post.pk}")
+    return render(request, "boards/post_create.html", {
+        "board": topic.board, "topic": topic, "form": form, "reply_to": reply_to, "preview_html": preview_html,
+    })
+
+
+def _visible_post_or_404(request, post_id) -> Post:
+    post = Post.objects.select_related("topic__board", "author").filter(pk=post_id).first()
+    if post is None or not permissions.can_see_topic(request.user, post.topic):
+        raise Http404(_("No such post."))
+    return post
+
+
+@require_GET
+def post_redirect(request, post_id):
+    post = _visible_post_or_404(request, post_id)
+    page = selectors.post_page_number(post)
+    return redirect(f"{links.topic_url(post.topic_id, post.topic.slug, page)}#p{post.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_edit(request, post_id):
+    post = _visible_post_or_404(request, post_id)
+    permissions.check_edit(request.user, post)
+    topic = post.topic
+    with_title = post.position == 1
+    initial = {"body": post.body, "title": topic.title if with_title else ""}
+    form = PostEditForm(request.POST or None, initial=initial, with_title=with_title)
+    preview_html = None
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            preview_html = render_markdown(form.cleaned_data["body"])
+        else:
+            try:
+                services.post_edit(post=post, editor=request.user, body=form.cleaned_data["body"],
+                                   title=form.cleaned_data.get("title") if with_title else None)
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                return redirect(links.post_url(post.pk))
+    return render(request, "boards/post_edit.html", {
+        "board": topic.board, "topic": topic, "post": post, "form": form, "preview_html": preview_html,
+    })
+
+
+@login_required
+@require_GET
+def post_revisions(request, post_id):
+    post = _visible_post_or_404(request, post_id)
+    if not permissions.can_see_revisions(request.user, post.topic.board):
+        raise PermissionDenied(_("Only moderators can see earlier versions of a post."))
+    revisions = post.revisions.select_related("editor").order_by("-created_at", "-id")
+    return render(request, "boards/post_revisions.html", {
+        "board": post.topic.board, "topic": post.topic, "post": post, "revisions": revisions,
+    })

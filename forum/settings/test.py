@@ -1,0 +1,34 @@
+"""Test settings: the real PostgreSQL and Redis from DATABASE_URL / REDIS_URL (scripts/services.sh)."""
+import os
+
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SECURE_COOKIES", "0")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+from .base import *  # noqa: E402,F403
+from .base import DATABASES, HEARTH, env  # noqa: E402
+
+if not env("DATABASE_URL", default="").startswith(("postgres", "postgresql")):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "The test suite runs against PostgreSQL: run it with 'make test', which starts a private "
+        "PostgreSQL and Redis, or export DATABASE_URL and REDIS_URL yourself."
+    )
+
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+HEARTH = {**HEARTH, "DUPLICATE_WINDOW_SECONDS": 10}
+
+# Each xdist worker gets its own cache namespace on the shared test Redis.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = f"hearth-test-{_worker}"  # noqa: F405
+CELERY_TASK_ALWAYS_EAGER = True  # the Celery integration test starts a real worker on its own

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from forum import views
+
+urlpatterns = [
+    path("", include("boards.urls")),
+    path("", include("members.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    # Let `make run` show the custom error pages at /__errors/404 etc.
+    urlpatterns += [path("__errors/<int:code>", views.error_preview)]

@@ -1,0 +1,24 @@
+import zoneinfo
+
+from django.utils import timezone
+
+
+class MemberTimezoneMiddleware:
+    """Shows times in the member's own time zone when they chose one, else in the site's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        tzname = ""
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            tzname = user.timezone
+        if tzname:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(tzname))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
+        return self.get_response(request)

@@ -1,0 +1,30 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from boards.selectors import member_recent_posts
+from members import services
+from members.forms import PreferencesForm
+from members.models import User
+
+
+@require_GET
+def profile(request, username):
+    member = get_object_or_404(User, username=username, is_active=True)
+    posts = member_recent_posts(member=member)
+    for post in posts:
+        post.permalink = post.get_absolute_url()
+    return render(request, "members/profile.html", {"member": member, "recent_posts": posts})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.user_update_preferences(user=request.user, timezone=form.cleaned_data["timezone"])
+        messages.success(request, _("Your settings were saved."))
+        return redirect("members:preferences")
+    return render(request, "members/preferences.html", {"form": form})
