@@ -30,3 +30,51 @@ def _clear_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def member(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="alice")
+
+
+@pytest.fixture
+def unverified_member(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="newbie", email_verified=False)
+
+
+@pytest.fixture
+def moderator(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="mod", is_global_moderator=True)
+
+
+@pytest.fixture
+def admin_user(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def board(db):
+    from tests.factories import BoardFactory
+
+    return BoardFactory(name="Sourdough", slug="sourdough", description="All about starters.")
+
+
+@pytest.fixture
+def topic(board, member):
+    from tests.factories import make_topic
+
+    return make_topic(board=board, author=member, title="My starter is sluggish", body="Help please.")
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client

@@ -1,0 +1,52 @@
+"""factory_boy factories. Topics and posts are made through boards.services so counters stay right."""
+import factory
+from allauth.account.models import EmailAddress
+
+from boards import services
+from boards.models import Board
+from members.models import User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"member{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    email_verified = True
+    password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def verified_address(self, create, extracted, **kwargs):
+        if create:
+            EmailAddress.objects.get_or_create(user=self, email=self.email,
+                                               defaults={"primary": True, "verified": self.email_verified})
+
+
+class BoardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Board
+
+    name = factory.Sequence(lambda n: f"Board {n}")
+    slug = factory.Sequence(lambda n: f"board-{n}")
+    description = "A board for testing."
+    rules = "1. Be kind."
+    rules_html = "<ol><li>Be kind.</li></ol>"
+
+
+def make_topic(*, board=None, author=None, title="A topic", body="The first post.", replies: int = 0):
+    board = board or BoardFactory()
+    author = author or UserFactory()
+    topic = services.topic_create(board=board, author=author, title=title, body=body)
+    for i in range(replies):
+        services.post_create(topic=topic, author=UserFactory(), body=f"Reply number {i + 1}.")
+    topic.refresh_from_db()
+    return topic
+
+
+def make_post(*, topic, author=None, body=None, reply_to=None):
+    author = author or UserFactory()
+    return services.post_create(topic=topic, author=author, body=body or f"A reply by {author.username}.",
+                                reply_to=reply_to)
