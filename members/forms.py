@@ -1,3 +1,4 @@
+from allauth.account.forms import LoginForm as BaseLoginForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,3 +12,12 @@ class PreferencesForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["timezone"]
+
+
+class LoginForm(BaseLoginForm):
+    """allauth's login form, with a label that says what the field takes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Username or email")
+        self.fields["login"].widget.attrs["placeholder"] = _("Username or email")
