@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# scripts/test.sh — Hearth's whole check, as `make test` and CI (.ci/run) run it.
+#
+#   1. .venv with the dev dependencies   (pip install -e '.[dev]'; redone only when pyproject.toml
+#                                          is newer than .venv/.stamp-dev)
+#   2. Debian's chromium for the browser tests (apt-get when missing and we are root)
+#   3. a private PostgreSQL 15 + Redis on loopback (scripts/services.sh), stopped again on exit
+#   4. ruff check .
+#   5. makemigrations --check --dry-run   (fails when a model change has no migration)
+#   6. pytest                              (config in pyproject.toml; tests in tests/)
+#
+# The exit code is pytest's (or that of the first earlier step that failed).
+#
+# Settings (environment):
+#   PYTEST_ARGS     extra pytest arguments, shell-quoted:  PYTEST_ARGS='-x -m "not browser"'
+#                   (arguments given to this script are passed to pytest too)
+#   PYTHON          interpreter used to create .venv   (default: python3.11, else python3 >= 3.11)
+#   CHROMIUM_PATH   browser used by the Playwright tests (default /usr/bin/chromium)
+#   SKIP_CHROMIUM=1 do not require chromium (then deselect the browser tests: -m "not browser")
+#   KEEP_SERVICES=1 leave PostgreSQL/Redis running afterwards (faster re-runs)
+#   ALLOW_NO_TESTS=1 treat pytest's exit 5 ("no tests collected") as success (.ci/run sets it)
+#   SERVICES_DIR, PGPORT, REDIS_PORT, SKIP_APT ...  passed on to scripts/services.sh
+
+# shellcheck disable=SC2317  # print_timings/cleanup are called from traps
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$PWD"
+
+log() { printf '[test] %s\n' "$*" >&2; }
+die() { printf '[test] ERROR: %s\n' "$*" >&2; exit 1; }
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# ---------------------------------------------------------------- step timing
+# begin NAME ... end: records how long each step took; the summary is printed on exit,
+# also when a step fails (set -e), so a CI log always shows where the time went.
+now_us() { local t="${EPOCHREALTIME//[.,]/}"; echo "$t"; }
+T_ALL="$(now_us)"
+STEP=""
+STEP_T0=0
+TIMINGS=()
+fmt_secs() { local us="$1"; printf '%d.%01d s' $((us / 1000000)) $(((us % 1000000) / 100000)); }
+begin() {
+  STEP="$1"; STEP_T0="$(now_us)"
+  printf '\n[test] ==> %s\n' "$STEP" >&2
+}
+end() {
+  local dt=$(( $(now_us) - STEP_T0 ))
+  TIMINGS+=("$(printf '%-16s %s' "$STEP" "$(fmt_secs "$dt")")")
+  log "<== $STEP done in $(fmt_secs "$dt")"
+  STEP=""
+}
+fail_step() {  # a step that is still open when we exit is the one that failed (or was interrupted)
+  [ -n "$STEP" ] || return 0
+  TIMINGS+=("$(printf '%-16s %s  (FAILED here)' "$STEP" "$(fmt_secs $(( $(now_us) - STEP_T0 )))")")
+  STEP=""
+}
+print_timings() {
+  local line
+  printf '\n[test] timings:\n' >&2
+  for line in "${TIMINGS[@]}"; do printf '[test]   %s\n' "$line" >&2; done
+  printf '[test]   %-16s %s\n' "total" "$(fmt_secs $(( $(now_us) - T_ALL )))" >&2
+}
+
+# ---------------------------------------------------------------- cleanup
+# Stop the services we started — by PID, through services.sh — whatever way we leave:
+# normal end, a failed step (set -e), Ctrl-C (INT) or TERM. INT/TERM exit, which runs the EXIT trap.
+SERVICES_STARTED_HERE=0
+PYTEST_LOG=""
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  fail_step
+  if [ "$SERVICES_STARTED_HERE" = 1 ]; then
+    if [ "${KEEP_SERVICES:-0}" = 1 ]; then
+      log "KEEP_SERVICES=1: leaving PostgreSQL/Redis running (stop: bash scripts/services.sh stop)"
+    else
+      begin "services stop"
+      bash "$ROOT/scripts/services.sh" stop || log "warning: stopping the services failed"
+      end
+    fi
+  fi
+  print_timings
+  # repeat pytest's closing summary line last, so it ends the log (CI reads the closing lines)
+  if [ -n "$PYTEST_LOG" ] && [ -s "$PYTEST_LOG" ]; then
+    grep -E '^=+ .* in [0-9.]+s( \([0-9:]+\))? =+$' "$PYTEST_LOG" | tail -n 1 || true
+  fi
+  [ -n "$PYTEST_LOG" ] && rm -f "$PYTEST_LOG"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- 1. virtualenv
+find_python() {
+  local c
+  for c in ${PYTHON:-} python3.11 python3; do
+    command -v "$c" >/dev/null 2>&1 || continue
+    if "$c" -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then
+      echo "$c"; return 0
+    fi
+  done
+  die "no Python >= 3.11 found (tried: ${PYTHON:-} python3.11 python3); set PYTHON=/path/to/python3.11"
+}
+
+make_venv() {
+  local py; py="$(find_python)"
+  log "creating .venv with $(command -v "$py") ($("$py" --version 2>&1))"
+  if "$py" -m venv .venv; then return 0; fi
+  # Debian's own python3 ships venv/ensurepip separately (python3-venv)
+  rm -rf .venv
+  if is_root && command -v apt-get >/dev/null 2>&1; then
+    log "python -m venv failed; installing python3-venv with apt-get"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >&2
+    "$py" -m venv .venv && return 0
+    rm -rf .venv
+  fi
+  die "could not create .venv with $py. On Debian: sudo apt-get install python3-venv (or use pyenv's 3.11)"
+}
+
+ensure_venv() {  # $1 = what to pip install, $2 = stamp file name inside .venv
+  local spec="$1" stamp=".venv/$2"
+  # a venv whose interpreter vanished (e.g. the Python it was made from was removed) is rebuilt
+  if [ -e .venv ] && ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
+    log ".venv is unusable (no working python/pip); recreating it"
+    rm -rf .venv
+  fi
+  [ -x .venv/bin/python ] || make_venv
+  if [ -f "$stamp" ] && [ "$stamp" -nt pyproject.toml ]; then
+    log "dependencies up to date ($stamp is newer than pyproject.toml)"
+    return 0
+  fi
+  log "pip install -e '$spec' ..."
+  .venv/bin/python -m pip install --disable-pip-version-check -q -e "$spec"
+  touch "$stamp"
+}
+
+begin "venv"
+ensure_venv '.[dev]' .stamp-dev
+touch .venv/.stamp-run  # the dev install includes the runtime deps: scripts/run.sh needn't reinstall
+end
+
+# ---------------------------------------------------------------- 2. chromium
+begin "chromium"
+export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"   # read by tests/conftest.py
+if [ -x "$CHROMIUM_PATH" ]; then
+  log "chromium present: $CHROMIUM_PATH"
+elif [ "${SKIP_CHROMIUM:-0}" = 1 ]; then
+  log "warning: no chromium at $CHROMIUM_PATH and SKIP_CHROMIUM=1: browser tests will fail unless deselected"
+elif [ "$CHROMIUM_PATH" = /usr/bin/chromium ] && is_root && [ "${SKIP_APT:-0}" != 1 ]; then
+  log "apt-get install chromium (about 35 s on a fresh machine) ..."
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq --no-install-recommends chromium >&2
+  [ -x "$CHROMIUM_PATH" ] || die "chromium installed but $CHROMIUM_PATH is missing"
+else
+  die "no chromium at $CHROMIUM_PATH (needed by the browser tests). Install it once as root:
+    sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium
+  or point CHROMIUM_PATH at a Chromium binary, or run without the browser tests:
+    SKIP_CHROMIUM=1 PYTEST_ARGS='-m \"not browser\"' make test"
+fi
+end
+
+# ---------------------------------------------------------------- 3. services
+begin "services"
+if bash scripts/services.sh status 2>/dev/null; then
+  # someone (make services-start) already runs them: use them, and leave them running
+  log "PostgreSQL/Redis already running; using them and leaving them up"
+else
+  SERVICES_STARTED_HERE=1   # set before starting, so a half-started pair is stopped too
+fi
+# two steps on purpose: `eval "$(cmd)"` would hide a failure of cmd from set -e
+services_env="$(bash scripts/services.sh start)"
+eval "$services_env"
+export DATABASE_URL REDIS_URL
+log "DATABASE_URL=$DATABASE_URL"
+log "REDIS_URL=$REDIS_URL"
+end
+
+# ---------------------------------------------------------------- 4. lint
+begin "ruff"
+.venv/bin/ruff check .
+end
+
+# ---------------------------------------------------------------- 5. migrations
+begin "migrations"
+DJANGO_SETTINGS_MODULE=forum.settings.test .venv/bin/python manage.py makemigrations --check --dry-run
+end
+
+# ---------------------------------------------------------------- 6. pytest
+# PYTEST_ARGS is split like a shell command line, so quoted words stay whole: -m "not browser"
+pytest_args=()
+eval "pytest_args=(${PYTEST_ARGS:-})"
+color=()
+[ -t 1 ] && color=(--color=yes)   # output goes through tee below; keep colours on a terminal
+PYTEST_LOG="$(mktemp)"
+begin "pytest"
+log "pytest ${pytest_args[*]} $*"
+set +e
+.venv/bin/pytest "${color[@]}" "${pytest_args[@]}" "$@" 2>&1 | tee "$PYTEST_LOG"
+rc=${PIPESTATUS[0]}
+set -e
+end
+if [ "$rc" = 5 ] && [ "${ALLOW_NO_TESTS:-0}" = 1 ]; then
+  log "pytest collected no tests (exit 5); ALLOW_NO_TESTS=1 turns that into success"
+  rc=0
+fi
+log "pytest exit code: $rc"
+exit "$rc"
