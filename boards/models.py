@@ -26,6 +26,8 @@ class Board(models.Model):
     post_count = models.PositiveIntegerField(_("posts"), default=0, editable=False)
     last_post = models.ForeignKey("Post", verbose_name=_("last post"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+", editable=False)
+    # Bumped by every write that changes what the board's topic list shows: keys its cached fragments.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["position", "id"]
@@ -57,6 +59,8 @@ class Topic(models.Model):
                                    related_name="+", editable=False)
     last_post = models.ForeignKey("Post", verbose_name=_("last post"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+", editable=False)
+    # Bumped by every write that changes what the topic's pages show: keys its cached fragments.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = TopicQuerySet.as_manager()
 
@@ -65,7 +69,8 @@ class Topic(models.Model):
         verbose_name_plural = _("topics")
         indexes = [
             # the board page: pinned first, then by last activity
-            models.Index(fields=["board", "-is_pinned", "-last_post_at", "-id"], name="boards_topic_board_list_idx"),
+            models.Index(fields=["board", "-is_pinned", "-last_post_at", "-id"], name="boards_topic_board_list_idx",
+                         condition=models.Q(is_hidden=False)),
             models.Index(fields=["author", "-created_at"], name="boards_topic_author_idx"),
         ]
 
@@ -112,7 +117,7 @@ class Post(models.Model):
 class PostRevision(models.Model):
     """The body a post had before an edit. Shown to moderators."""
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="revisions")
     body = models.TextField(_("body"))
     editor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("edited by"), on_delete=models.PROTECT,
                                related_name="+")

@@ -1,7 +1,6 @@
 """Writes to boards, topics and posts. Each function is one transaction and keeps every
 denormalized counter (board and topic counts, last posts, post positions, member counts) exact."""
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from boards import permissions
+from boards import permissions, selectors
 from boards.models import Board, Post, PostRevision, Topic
 from boards.rendering import render_markdown
 from members.models import User
@@ -36,7 +35,7 @@ def validate_title(title: str) -> str:
 
 
 def validate_body(body: str) -> str:
-    body = (body or "").strip()
+    body = selectors.normalize_body(body)
     limit = settings.HEARTH["BODY_MAX_CHARS"]
     if not body:
         raise ValidationError({"body": _("Write something before posting.")})
@@ -46,13 +45,10 @@ def validate_body(body: str) -> str:
     return body
 
 
-def _duplicate_window_start():
-    return timezone.now() - timedelta(seconds=settings.HEARTH["DUPLICATE_WINDOW_SECONDS"])
-
-
 def _count_new_post(*, board_id: int, post: Post, new_topic: bool) -> None:
     """Bump the board's and the author's counters for a post that was just inserted."""
     Board.objects.filter(pk=board_id).update(
+        version=F("version") + 1,
         post_count=F("post_count") + 1,
         topic_count=F("topic_count") + (1 if new_topic else 0),
         # GREATEST keeps the newest post even when two transactions commit out of order.
@@ -72,12 +68,7 @@ def topic_create(*, board: Board, author: User, title: str, body: str) -> Topic:
     board = Board.objects.select_for_update().get(pk=board.pk)
     permissions.check_start_topic(author, board)
 
-    duplicate = (
-        Topic.objects.filter(board=board, author=author, title=title, created_at__gte=_duplicate_window_start(),
-                             first_post__body=body)
-        .order_by("-id")
-        .first()
-    )
+    duplicate = selectors.recent_duplicate_topic(board=board, author=author, title=title, body=body)
     if duplicate is not None:
         return duplicate
 
@@ -103,18 +94,15 @@ def post_create(*, topic: Topic, author: User, body: str, reply_to: Post | None 
     if reply_to is not None and reply_to.topic_id != topic.pk:
         raise ValidationError({"reply_to": _("You can only reply to a post in this topic.")})
 
-    duplicate = (
-        Post.objects.filter(topic=topic, author=author, body=body, created_at__gte=_duplicate_window_start())
-        .order_by("-id")
-        .first()
-    )
+    duplicate = selectors.recent_duplicate_post(topic=topic, author=author, body=body)
     if duplicate is not None:
         return duplicate
 
     now = timezone.now()
     post = Post.objects.create(topic=topic, author=author, position=topic.post_count + 1, body=body,
                                body_html=body_html, reply_to=reply_to, created_at=now)
-    Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") + 1, last_post=post, last_post_at=now)
+    Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") + 1, last_post=post, last_post_at=now,
+                                             version=F("version") + 1)
     _count_new_post(board_id=topic.board_id, post=post, new_topic=False)
     logger.info("post created", extra={"post_id": post.pk, "topic_id": topic.pk, "by": author.pk})
     return post
@@ -143,6 +131,9 @@ def post_edit(*, post: Post, editor: User, body: str, title: str | None = None) 
         Topic.objects.filter(pk=topic.pk).update(title=title, slug=topic.slug)
         changed = True
     if changed:
+        Topic.objects.filter(pk=topic.pk).update(version=F("version") + 1)
+        if post.position == 1:  # the title or the first post shows in the board's list
+            Board.objects.filter(pk=topic.board_id).update(version=F("version") + 1)
         logger.info("post edited", extra={"post_id": post.pk, "by": editor.pk})
     return post
 

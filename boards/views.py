@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,6 +20,14 @@ def _add_service_errors(form, exc: ValidationError) -> None:
     for field, messages in exc.message_dict.items():
         for message in messages:
             form.add_error(field if field in form.fields else None, message)
+
+
+def _fragment_context(request) -> dict:
+    """Anonymous visitors all see the same lists: those are served from a short-lived fragment cache,
+    keyed by the board's or topic's version, so a write shows at once and only the human times
+    ("3 minutes ago") can lag, by at most FRAGMENT_CACHE_SECONDS."""
+    return {"cache_fragment": not request.user.is_authenticated,
+            "fragment_seconds": settings.HEARTH["FRAGMENT_CACHE_SECONDS"]}
 
 
 def _rate_ok(request, scope: str) -> bool:
@@ -45,9 +54,10 @@ def board_detail(request, slug):
     return render(request, "boards/board_detail.html", {
         "board": board,
         "page": page,
-        "topics": present_topics(topics),
+        "topics": SimpleLazyObject(lambda: present_topics(list(topics))),
         "can_start_topic": permissions.can_start_topic(request.user, board),
         "page_base_url": links.board_url(board.slug),
+        **_fragment_context(request),
     })
 
 
@@ -61,6 +71,9 @@ def topic_create(request, slug):
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
             preview_html = render_markdown(form.cleaned_data["body"])
+        elif (duplicate := selectors.recent_duplicate_topic(board=board, author=request.user,
+                                                           **form.cleaned_data)) is not None:
+            return redirect(duplicate.get_absolute_url())  # a double submit: the first one's topic
         elif not _rate_ok(request, "topic"):
             form.add_error(None, _("You are starting topics too quickly. Wait a minute and try again."))
         else:
@@ -102,12 +115,13 @@ def topic_detail(request, topic_id, slug):
         "topic": topic,
         "page": page,
         "page_base_url": canonical,
-        "posts": present_posts(posts, viewer=request.user, board=board, topic=topic, is_moderator=is_moderator,
-                               can_reply=can_reply),
+        "posts": SimpleLazyObject(lambda: present_posts(list(posts), viewer=request.user, board=board, topic=topic,
+                                                        is_moderator=is_moderator, can_reply=can_reply)),
         "is_moderator": is_moderator,
         "can_reply": can_reply,
         "reply_refusal": None if can_reply else permissions.posting_refusal(request.user, board, topic),
         "reply_form": ReplyForm() if can_reply else None,
+        **_fragment_context(request),
     })
 
 
@@ -135,13 +149,20 @@ def post_create(request, topic_id):
             raise Http404(_("The post you are replying to is not in this topic."))
 
     initial = {"reply_to": reply_to.pk if reply_to else None}
-    if request.method == "GET" and "quote" in request.GET and reply_to is not None:
+    can_read_target = reply_to is not None and (
+        not reply_to.is_hidden or permissions.can_moderate(request.user, topic.board))
+    if request.method == "GET" and "quote" in request.GET and can_read_target:
         initial["body"] = _quote(reply_to)
     form = ReplyForm(request.POST or None, initial=initial)
     preview_html = None
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
             preview_html = render_markdown(form.cleaned_data["body"])
+        elif (duplicate := selectors.recent_duplicate_post(topic=topic, author=request.user,
+                                                          body=form.cleaned_data["body"])) is not None:
+            # a double submit: show the post the first submit made, without spending the rate limit
+            return redirect(f"{links.topic_url(topic.pk, topic.slug, selectors.post_page_number(duplicate))}"
+                            f"#p{duplicate.pk}")
         elif not _rate_ok(request, "post"):
             form.add_error(None, _("You are posting too quickly. Wait a minute and try again."))
         else:

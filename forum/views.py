@@ -53,3 +53,8 @@ def healthz(request):
 def error_preview(request, code):
     template = {403: "403.html", 404: "404.html", 500: "500.html"}.get(code, "404.html")
     return render(request, template, status=code if code in (403, 404, 500) else 404)
+
+
+def csrf_failure(request, reason=""):
+    """A failed CSRF check, in the site's own layout, with a way forward."""
+    return render(request, "403_csrf.html", status=403)

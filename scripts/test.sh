@@ -142,8 +142,18 @@ ensure_venv '.[dev]' .stamp-dev
 touch .venv/.stamp-run  # the dev install includes the runtime deps: scripts/run.sh needn't reinstall
 end
 
-# ---------------------------------------------------------------- 2. chromium
+# ---------------------------------------------------------------- 2. chromium (and gettext)
 begin "chromium"
+# gettext: the i18n test re-extracts the translatable strings to prove the catalogue covers them all
+if ! command -v xgettext >/dev/null 2>&1; then
+  if is_root && [ "${SKIP_APT:-0}" != 1 ]; then
+    log "apt-get install gettext ..."
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gettext >&2
+  else
+    die "gettext is missing (the i18n test needs xgettext): sudo apt-get install -y --no-install-recommends gettext"
+  fi
+fi
 export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"   # read by tests/conftest.py
 if [ -x "$CHROMIUM_PATH" ]; then
   log "chromium present: $CHROMIUM_PATH"

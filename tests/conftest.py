@@ -28,7 +28,10 @@ def _clear_cache():
     """Rate-limit counters and cached fragments must not leak from one test into the next."""
     from django.core.cache import cache
 
-    cache.clear()
+    from forum.cache import ResilientRedisCache
+
+    ResilientRedisCache._down_until = 0.0  # a simulated outage in one test must not outlive it
+    cache.clear()  # each xdist worker has its own key prefix, but clear() empties the whole Redis db
     yield
 
 

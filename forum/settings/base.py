@@ -26,6 +26,7 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_FAILURE_VIEW = "forum.views.csrf_failure"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -101,7 +102,7 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "forum.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="hearth"),
             "TIMEOUT": 300,
@@ -225,6 +226,8 @@ HEARTH = {
     "TITLE_MAX_CHARS": 150,
     "EDIT_WINDOW_MINUTES": env.int("EDIT_WINDOW_MINUTES", default=24 * 60),
     "DUPLICATE_WINDOW_SECONDS": 10,
+    # how long anonymous visitors' rendered topic lists and post pages may be reused (human times lag by this)
+    "FRAGMENT_CACHE_SECONDS": env.int("FRAGMENT_CACHE_SECONDS", default=60),
     # rate limits as (count, seconds)
     "POST_RATE": (env.int("POST_RATE_COUNT", default=10), 60),
     "TOPIC_RATE": (env.int("TOPIC_RATE_COUNT", default=3), 60),

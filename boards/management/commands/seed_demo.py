@@ -1,6 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from boards import demo
 from boards.models import Board
@@ -38,6 +39,9 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
         else:
             demo.seed_small()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE boards_board, boards_topic, boards_post, members_user")  # fresh planner stats
         self.stdout.write(self.style.SUCCESS(
             f"Demo forum loaded in {time.monotonic() - started:.1f} s. "
             f"Demo members log in with password '{demo.DEMO_PASSWORD}'."))

@@ -1,0 +1,141 @@
+"""The bench behind `make bench`; see bench/run.sh. Prints a table and writes var/bench/results.json."""
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
+PORT = int(os.environ.get("BENCH_PORT", "8131"))
+SIZES = ["--boards", "8", "--users", "400", "--topics", "4000", "--posts", "100000", "--seed", "1"]
+
+ENV = {
+    **os.environ,
+    "DJANGO_SETTINGS_MODULE": "forum.settings.base",
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-only-secret-key",
+    "SECURE_SSL_REDIRECT": "0",
+    "SECURE_COOKIES": "0",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def manage(*args: str, capture: bool = False) -> str:
+    out = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=ENV, check=True,
+                         capture_output=capture, text=True)
+    return out.stdout if capture else ""
+
+
+def shell(code: str) -> str:
+    return manage("shell", "-v", "0", "-c", code, capture=True).strip()
+
+
+def seed() -> None:
+    reuse = os.environ.get("BENCH_REUSE") == "1"
+    manage("migrate", "--noinput", "-v0")
+    count = int(shell("from boards.models import Post; print(Post.objects.count())") or 0)
+    if reuse and count == 100_000:
+        print("[bench] reusing the seeded database (BENCH_REUSE=1)")
+        return
+    if count:
+        manage("flush", "--noinput")
+    started = time.monotonic()
+    manage("seed_demo", *SIZES)
+    print(f"[bench] seeded 100,000 posts in {time.monotonic() - started:.1f} s")
+
+
+def targets() -> list[tuple[str, str]]:
+    code = (
+        "from boards.models import Board, Topic\n"
+        "long = Topic.objects.order_by('-post_count').first()\n"
+        "normal = Topic.objects.filter(post_count__gte=20).exclude(pk=long.pk).order_by('id').first()\n"
+        "board = Board.objects.order_by('-topic_count').first()\n"
+        "print(board.get_absolute_url()); print(normal.get_absolute_url()); print(long.get_absolute_url())\n"
+    )
+    board, normal, long_topic = shell(code).splitlines()[-3:]
+    return [
+        ("index", "/"),
+        ("board page", board),
+        ("topic page (20 posts)", normal),
+        ("long topic, page 1", long_topic),
+        ("long topic, page 200", f"{long_topic}?page=200"),
+    ]
+
+
+def wait_http(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
+                if response.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.2)
+
+
+def to_ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def run_wrk(url: str) -> dict:
+    out = subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", url],
+                         check=True, capture_output=True, text=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = to_ms(re.search(r"^\s*50%\s+(\S+)", out, re.MULTILINE).group(1))
+    p99 = to_ms(re.search(r"^\s*99%\s+(\S+)", out, re.MULTILINE).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "errors": int(non2xx.group(1)) if non2xx else 0}
+
+
+def main() -> int:
+    seed()
+    manage("collectstatic", "--noinput", "-v0")
+    pages = targets()
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "forum.wsgi:application", "-w", "2", "-b", f"127.0.0.1:{PORT}",
+         "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning"],
+        cwd=ROOT, env=ENV, start_new_session=True)
+    results = []
+    try:
+        base = f"http://127.0.0.1:{PORT}"
+        wait_http(f"{base}/healthz")
+        for _, path in pages:  # warm every worker's caches and connections
+            for _ in range(20):
+                urllib.request.urlopen(f"{base}{path}", timeout=10).read()  # noqa: S310
+        for name, path in pages:
+            result = run_wrk(f"{base}{path}")
+            results.append({"page": name, "path": path, **result})
+            print(f"[bench] {name:<24} {result['rps']:8.1f} req/s   p50 {result['p50_ms']:7.2f} ms   "
+                  f"p99 {result['p99_ms']:7.2f} ms   errors {result['errors']}", flush=True)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    by_name = {r["page"]: r for r in results}
+    deep_ratio = by_name["long topic, page 200"]["p50_ms"] / by_name["long topic, page 1"]["p50_ms"]
+    print(f"\n{'page':<24} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'p99/p50':>8}")
+    for r in results:
+        print(f"{r['page']:<24} {r['rps']:8.1f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} {r['p99_ms'] / r['p50_ms']:8.2f}")
+    print(f"\npage 200 / page 1 of the long topic (p50): {deep_ratio:.2f}x")
+    print(f"({CONNECTIONS} connections, {SECONDS} s each, gunicorn 2 sync workers, "
+          f"wrk on the same {os.cpu_count()} cores)")
+    out = ROOT / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(json.dumps({"results": results, "deep_page_ratio": deep_ratio,
+                                                  "connections": CONNECTIONS, "seconds": SECONDS}, indent=2))
+    return 1 if any(r["errors"] for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
