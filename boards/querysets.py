@@ -6,12 +6,18 @@ class TopicQuerySet(models.QuerySet):
         return self.filter(is_hidden=False)
 
     def for_list(self):
-        return self.select_related("author", "last_post__author").order_by("-is_pinned", "-last_post_at", "-id")
+        # the last post is shown by its author and link only: leave its text in the database
+        return (self.select_related("author", "last_post__author")
+                .defer("last_post__body", "last_post__body_html")
+                .order_by("-is_pinned", "-last_post_at", "-id"))
 
 
 class PostQuerySet(models.QuerySet):
     def for_display(self):
-        return self.select_related("author", "reply_to__author").order_by("position")
+        # the post replied to is shown as a link with its author's name: leave its text in the database
+        return (self.select_related("author", "reply_to__author")
+                .defer("reply_to__body", "reply_to__body_html")
+                .order_by("position"))
 
     def public(self):
         return self.filter(is_hidden=False, topic__is_hidden=False)

@@ -12,7 +12,9 @@ from boards.pagination import PageInfo, page_info
 
 
 def board_list() -> QuerySet[Board]:
-    return Board.objects.select_related("last_post__author", "last_post__topic").order_by("position", "id")
+    return (Board.objects.select_related("last_post__author", "last_post__topic")
+            .defer("last_post__body", "last_post__body_html")
+            .order_by("position", "id"))
 
 
 def board_topics_page(*, board: Board, page: str | None) -> tuple[PageInfo, QuerySet[Topic]]:
