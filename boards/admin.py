@@ -1,8 +1,9 @@
 from django.contrib import admin
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from boards import services
-from boards.models import Board, Post, PostRevision, Topic
+from boards.models import Board, BoardModerator, FreshnessReminder, Post, PostRevision, ScheduledTopic, Topic
 
 
 @admin.register(Board)
@@ -13,21 +14,25 @@ class BoardAdmin(admin.ModelAdmin):
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["topic_count", "post_count", "created_at"]
-    fields = ["name", "slug", "description", "rules", "position", "is_archived",
-              "topic_count", "post_count", "created_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "description", "rules", "position", "is_archived"]}),
+        (_("Freshness"), {"fields": ["quiet_topic_days", "quiet_post_days", "reminders_snoozed_until"]}),
+        (_("Counters"), {"fields": ["topic_count", "post_count", "created_at"]}),
+    ]
     actions = ["archive", "unarchive"]
 
     def save_model(self, request, obj, form, change):
         services.board_render_rules(board=obj)
+        obj.version += 1  # what visitors see of the board changed
         super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Archive the selected boards"))
     def archive(self, request, queryset):
-        queryset.update(is_archived=True)
+        queryset.update(is_archived=True, version=F("version") + 1)
 
     @admin.action(description=_("Reopen the selected boards"))
     def unarchive(self, request, queryset):
-        queryset.update(is_archived=False)
+        queryset.update(is_archived=False, version=F("version") + 1)
 
 
 @admin.register(Topic)
@@ -80,4 +85,39 @@ class PostRevisionAdmin(admin.ModelAdmin):
     readonly_fields = ["post", "editor", "created_at", "body"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(BoardModerator)
+class BoardModeratorAdmin(admin.ModelAdmin):
+    list_display = ["member", "board", "granted_by", "granted_at", "is_automatic"]
+    list_filter = ["board", "is_automatic"]
+    search_fields = ["member__username", "board__name", "reason"]
+    list_select_related = ["member", "board", "granted_by"]
+    raw_id_fields = ["member", "granted_by"]
+
+
+@admin.register(ScheduledTopic)
+class ScheduledTopicAdmin(admin.ModelAdmin):
+    list_display = ["title", "board", "author", "publish_at", "published_at", "last_error"]
+    list_filter = ["board", ("published_at", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "body"]
+    list_select_related = ["board", "author"]
+    raw_id_fields = ["author"]
+    readonly_fields = ["published_topic", "published_at", "created_at", "updated_at"]
+
+
+@admin.register(FreshnessReminder)
+class FreshnessReminderAdmin(admin.ModelAdmin):
+    list_display = ["day", "recipient", "emailed_at", "created_at"]
+    list_filter = ["day"]
+    search_fields = ["recipient__username"]
+    list_select_related = ["recipient"]
+    readonly_fields = ["recipient", "day", "boards", "report", "created_at", "emailed_at"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -41,6 +41,17 @@ class TitleField(forms.CharField):
         return _single_error(validate_title, value, "title")
 
 
+def add_service_errors(form, exc: forms.ValidationError) -> None:
+    """Show a services ValidationError on the form: on its field when it names one, else at the top."""
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for field, messages in exc.message_dict.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
 def _single_error(validator, value, key):
     """Run a services validator and turn its field-keyed error into this field's error."""
     try:
@@ -68,3 +79,35 @@ class PostEditForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not with_title:
             del self.fields["title"]
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class ScheduledTopicForm(forms.Form):
+    board = forms.ModelChoiceField(label=_("Board"), queryset=None, empty_label=None)
+    title = TitleField()
+    body = BodyField()
+    publish_at = forms.DateTimeField(
+        label=_("Publish at"), widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        help_text=_("In your time zone. The topic appears within a minute of this time."),
+        error_messages={"required": _("Pick when the topic should appear."),
+                        "invalid": _("Enter a date and time, like 2026-12-01 09:00.")})
+
+    def __init__(self, *args, boards, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["board"].queryset = boards
+
+
+class SnoozeForm(forms.Form):
+    days = forms.IntegerField(label=_("Snooze reminders for (days)"), min_value=0, max_value=90, initial=7,
+                              help_text=_("0 turns reminders for this board back on."),
+                              error_messages={"min_value": _("Enter 0 or more days."),
+                                              "max_value": _("Snooze for at most 90 days."),
+                                              "required": _("Enter a number of days."),
+                                              "invalid": _("Enter a whole number of days.")})

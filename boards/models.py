@@ -29,6 +29,15 @@ class Board(models.Model):
     # Bumped by every write that changes what the board's topic list shows: keys its cached fragments.
     version = models.PositiveIntegerField(default=0, editable=False)
 
+    # Freshness: when this board counts as quiet (empty: the site's defaults), and reminders snoozed.
+    quiet_topic_days = models.PositiveSmallIntegerField(
+        _("quiet after days without a new topic"), null=True, blank=True,
+        help_text=_("Leave empty for the site default."))
+    quiet_post_days = models.PositiveSmallIntegerField(
+        _("quiet after days without a post"), null=True, blank=True,
+        help_text=_("Leave empty for the site default."))
+    reminders_snoozed_until = models.DateField(_("reminders snoozed until"), null=True, blank=True)
+
     class Meta:
         ordering = ["position", "id"]
         verbose_name = _("board")
@@ -130,3 +139,79 @@ class PostRevision(models.Model):
 
     def __str__(self):
         return f"revision of post {self.post_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class BoardModerator(models.Model):
+    """A member appointed to moderate one board."""
+
+    board = models.ForeignKey(Board, verbose_name=_("board"), on_delete=models.CASCADE, related_name="moderators")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE,
+                               related_name="board_moderations")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("granted by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
+    reason = models.CharField(_("why"), max_length=300, blank=True)
+    is_automatic = models.BooleanField(_("automatic"), default=False)
+
+    class Meta:
+        verbose_name = _("board moderator")
+        verbose_name_plural = _("board moderators")
+        constraints = [models.UniqueConstraint(fields=["board", "member"], name="boards_boardmoderator_uniq")]
+
+    def __str__(self):
+        return f"{self.member} @ {self.board}"
+
+
+class ScheduledTopic(models.Model):
+    """A seed topic written ahead; the publisher task posts it at `publish_at`, exactly once."""
+
+    board = models.ForeignKey(Board, verbose_name=_("board"), on_delete=models.CASCADE, related_name="scheduled_topics")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.CASCADE,
+                               related_name="scheduled_topics")
+    title = models.CharField(_("title"), max_length=150)
+    body = models.TextField(_("body"))
+    publish_at = models.DateTimeField(_("publish at"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_topic = models.OneToOneField(Topic, verbose_name=_("published as"), null=True, blank=True,
+                                           on_delete=models.SET_NULL, related_name="+")
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled topic")
+        verbose_name_plural = _("scheduled topics")
+        indexes = [
+            # the publisher's query: pending ones, soonest first
+            models.Index(fields=["publish_at", "id"], name="boards_scheduled_due_idx",
+                         condition=models.Q(published_at__isnull=True)),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class FreshnessReminder(models.Model):
+    """One reminder to one recipient on one day: the unique constraint is what makes it exactly once."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
+                                  related_name="freshness_reminders_received")
+    day = models.DateField(_("day"))
+    boards = models.ManyToManyField(Board, verbose_name=_("quiet boards"), related_name="+")
+    report = models.JSONField(_("report"), default=dict)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("freshness reminder")
+        verbose_name_plural = _("freshness reminders")
+        constraints = [models.UniqueConstraint(fields=["recipient", "day"], name="boards_freshness_once_a_day")]
+        indexes = [models.Index(fields=["-day", "-id"], name="boards_freshness_day_idx")]
+
+    def __str__(self):
+        return f"{self.recipient} {self.day}"

@@ -7,10 +7,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
+def is_admin(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def is_global_moderator(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.is_global_moderator))
+
+
 def can_moderate(user, board) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return bool(user.is_superuser or user.is_global_moderator)
+    """Admins and global moderators moderate every board; board moderators their own boards."""
+    if is_global_moderator(user):
+        return True
+    return bool(user.is_authenticated and user.is_active and board.pk in user.moderated_board_ids)
+
+
+def can_schedule_topics(user, board=None) -> bool:
+    """Admins and moderators write seed topics ahead, for the boards they moderate."""
+    if board is None:
+        return is_global_moderator(user) or bool(user.is_authenticated and user.moderated_board_ids)
+    return can_moderate(user, board)
 
 
 def posting_refusal(user, board, topic=None) -> str | None:

@@ -284,9 +284,11 @@ class _Cleaner(bleach.Cleaner):
     def __init__(self, budget: _Budget, **kwargs):
         super().__init__(**kwargs)
         self.walker = _LinearEtreeWalker
-        tree = self.parser.tree  # html5lib's tree builder: per-token work that can grow with nesting
-        tree.reconstructActiveFormattingElements = _checked(budget, tree.reconstructActiveFormattingElements)
-        tree.insertText = _checked(budget, tree.insertText)
+        # html5lib's tree builder: per-token work that grows with the depth of nesting.
+        tree = self.parser.tree
+        for name in ("elementInScope", "reconstructActiveFormattingElements", "insertText",
+                     "insertElementNormal", "insertElementTable"):
+            setattr(tree, name, _checked(budget, getattr(tree, name)))
 
 
 def _new_cleaner(budget: _Budget) -> bleach.Cleaner:
@@ -338,8 +340,8 @@ class _BudgetedHtmlBlockPreprocessor(HtmlBlockPreprocessor):
 
 
 def _new_markdown(budget: _Budget) -> markdown.Markdown:
-    """A Markdown instance whose loops check ``budget``: every block processor test and run, every
-    inline pattern match, every stashed HTML fragment, every step of the raw-HTML scanner."""
+    """A Markdown instance whose loops check ``budget``: every block processor test and run, every inline
+    pattern tried and matched, every stashed HTML fragment, every step of the raw-HTML scanner."""
     md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS),
                            extension_configs=MARKDOWN_EXTENSION_CONFIGS, output_format="html")
     md.preprocessors.register(_BudgetedHtmlBlockPreprocessor(md, budget), "html_block", 20)
@@ -349,7 +351,8 @@ def _new_markdown(budget: _Budget) -> markdown.Markdown:
     for processor in md.parser.blockprocessors:
         processor.test = _checked(budget, processor.test)
         processor.run = _checked(budget, processor.run)
-    for pattern in md.inlinePatterns:
+    for pattern in md.inlinePatterns:  # the inline processor asks each pattern for its regex per text node
+        pattern.getCompiledRegExp = _checked(budget, pattern.getCompiledRegExp)
         pattern.handleMatch = _checked(budget, pattern.handleMatch)
     md.htmlStash.store = _checked(budget, md.htmlStash.store)
     return md
@@ -384,9 +387,84 @@ def _renderer() -> _Renderer:
 
 
 # --- Pathological input -----------------------------------------------------------------------------
+#
+# Shapes measured to make Python-Markdown (3.11) slow or recursive, each with a linear scan that
+# estimates the work, in "steps" (characters some loop of Markdown walks over). The limits sit far above
+# what real posts reach and keep every shape well inside the render budget; the budget itself catches
+# whatever this misses. Timings are for a 30,000-character body on the development machine.
+
+#: Nested Markdown containers (``> > > - - 1. ...`` at the start of one line). Python-Markdown recurses
+#: per level and dies with RecursionError at a few hundred.
+MAX_NESTING = 32
+#: Square brackets: the link, image and reference patterns each walk from every ``[`` to its matching
+#: ``]`` (or the end of the paragraph) one character at a time. ``[`` x 30,000 took minutes.
+MAX_BRACKET_STEPS = 150_000
+#: Start tags that don't close (``a<b``, ``<div <div``): the raw-HTML scanner looks for the ``>`` from
+#: each of them. ``x<y `` x 7,500 took 5 s.
+MAX_UNCLOSED_TAG_STEPS = 3_000_000
+#: Headings, rules and setext underlines inside one paragraph: each one splits the paragraph and the
+#: rest is copied and re-tested. ``***\n`` x 7,500 took 3.4 s.
+MAX_SPLIT_STEPS = 5_000_000
+#: Code spans and pipes in one line: the tables extension pairs backtick runs and pipes in quadratic,
+#: uninterruptible loops. A row of ``\`|`` x 15,000 took 2.1 s.
+MAX_TABLE_ROW_STEPS = 250_000
+
+_BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
+_CONTAINER_PREFIX_RE = re.compile(r"(?m)^(?:[ \t]{0,3}(?:>|[-*+](?=[ \t])|[0-9]{1,9}[.)](?=[ \t]))[ \t]*){%d}"
+                                  % MAX_NESTING)
+_BRACKET_RE = re.compile(r"\\.|[\[\]]", re.DOTALL)
+_TAG_OPEN_OR_CLOSE_RE = re.compile(r"<[A-Za-z!?/]|>")
+_SPLIT_LINE_RE = re.compile(r"(?m)^[ \t]{0,3}(?:#|[-=*_][-=*_ \t]*$)")
+_TABLE_LINE_RE = re.compile(r"(?m)^.*\|.*$")
+_BACKTICK_RUN_RE = re.compile(r"`+")
+
+
+def _bracket_steps(block: str) -> int:
+    steps = 0
+    opened: list[int] = []
+    for match in _BRACKET_RE.finditer(block):
+        token = match.group()
+        if token == "[":
+            opened.append(match.start())
+        elif token == "]" and opened:
+            steps += match.start() - opened.pop()
+    return steps + sum(len(block) - start for start in opened)
+
+
+def _unclosed_tag_steps(text: str) -> int:
+    steps = pending = pending_sum = 0
+    for match in _TAG_OPEN_OR_CLOSE_RE.finditer(text):
+        if match.group() == ">":
+            steps += pending * match.start() - pending_sum
+            pending = pending_sum = 0
+        else:
+            pending += 1
+            pending_sum += match.start()
+    return steps + pending * len(text) - pending_sum
+
 
 def pathological_reason(text: str) -> str | None:
     """Why ``text`` would make Python-Markdown slow or recursive, or None. Linear scans only."""
+    if _CONTAINER_PREFIX_RE.search(text):
+        return f"more than {MAX_NESTING} nested lists or quotes"
+    if _unclosed_tag_steps(text) > MAX_UNCLOSED_TAG_STEPS:
+        return "unclosed tags"
+    bracket_steps = split_steps = 0
+    for block in _BLANK_LINE_RE.split(text):
+        if "[" in block:
+            bracket_steps += _bracket_steps(block)
+        splits = len(_SPLIT_LINE_RE.findall(block))
+        if splits > 1:
+            split_steps += splits * len(block) // 2
+    if bracket_steps > MAX_BRACKET_STEPS:
+        return "square brackets"
+    if split_steps > MAX_SPLIT_STEPS:
+        return "headings or rules inside paragraphs"
+    if "`" in text and "|" in text:
+        for line in _TABLE_LINE_RE.findall(text):
+            runs = len(_BACKTICK_RUN_RE.findall(line))
+            if runs * (runs + line.count("|")) > MAX_TABLE_ROW_STEPS:
+                return "code spans in a table row"
     return None
 
 

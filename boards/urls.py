@@ -1,6 +1,6 @@
 from django.urls import path
 
-from boards import views
+from boards import views, views_seeding
 
 app_name = "boards"
 
@@ -14,4 +14,10 @@ urlpatterns = [
     path("p/<int:post_id>/", views.post_redirect, name="post_redirect"),
     path("p/<int:post_id>/edit/", views.post_edit, name="post_edit"),
     path("p/<int:post_id>/revisions/", views.post_revisions, name="post_revisions"),
+    path("freshness/", views_seeding.freshness_overview, name="freshness"),
+    path("freshness/boards/<int:board_id>/snooze/", views_seeding.board_snooze, name="board_snooze"),
+    path("seed/", views_seeding.scheduled_list, name="scheduled_list"),
+    path("seed/new/", views_seeding.scheduled_create, name="scheduled_create"),
+    path("seed/<int:item_id>/edit/", views_seeding.scheduled_edit, name="scheduled_edit"),
+    path("seed/<int:item_id>/delete/", views_seeding.scheduled_delete, name="scheduled_delete"),
 ]

@@ -8,18 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from boards import links, permissions, selectors, services
-from boards.forms import PostEditForm, ReplyForm, TopicForm
+from boards.forms import PostEditForm, ReplyForm, TopicForm, add_service_errors
 from boards.models import Board, Post
 from boards.pagination import PageOutOfRange
 from boards.presenters import present_posts, present_topics
 from boards.rendering import render_markdown
 from forum import ratelimit
-
-
-def _add_service_errors(form, exc: ValidationError) -> None:
-    for field, messages in exc.message_dict.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def _fragment_context(request) -> dict:
@@ -80,7 +74,7 @@ def topic_create(request, slug):
             try:
                 topic = services.topic_create(board=board, author=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 return redirect(topic.get_absolute_url())
     return render(request, "boards/topic_create.html", {"board": board, "form": form, "preview_html": preview_html})
@@ -170,7 +164,7 @@ def post_create(request, topic_id):
                 post = services.post_create(topic=topic, author=request.user, body=form.cleaned_data["body"],
                                             reply_to=reply_to)
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 page = selectors.post_page_number(post)
                 return redirect(f"{links.topic_url(topic.pk, topic.slug, page)}#p{post.pk}")
@@ -211,7 +205,7 @@ def post_edit(request, post_id):
                 services.post_edit(post=post, editor=request.user, body=form.cleaned_data["body"],
                                    title=form.cleaned_data.get("title") if with_title else None)
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 return redirect(links.post_url(post.pk))
     return render(request, "boards/post_edit.html", {

@@ -11,7 +11,15 @@ class PreferencesForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["timezone"]
+        fields = ["timezone", "email_notices", "freshness_reminders", "board_freshness_reminders"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.instance
+        if not user.is_superuser:
+            del self.fields["freshness_reminders"]
+        if not (user.is_superuser or user.is_global_moderator or user.moderated_board_ids):
+            del self.fields["board_freshness_reminders"]
 
 
 class LoginForm(BaseLoginForm):

@@ -2,6 +2,8 @@ import logging
 import secrets
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from members.models import User
 
@@ -32,7 +34,32 @@ def admin_ensure(*, username: str, email: str, password: str | None = None) -> t
     return user, password
 
 
-def user_update_preferences(*, user: User, timezone: str) -> User:
-    User.objects.filter(pk=user.pk).update(timezone=timezone)
-    user.timezone = timezone
+PREFERENCE_FIELDS = ("timezone", "email_notices", "freshness_reminders", "board_freshness_reminders")
+
+
+def user_update_preferences(*, user: User, **values) -> User:
+    values = {key: value for key, value in values.items() if key in PREFERENCE_FIELDS}
+    User.objects.filter(pk=user.pk).update(**values)
+    for key, value in values.items():
+        setattr(user, key, value)
     return user
+
+
+@transaction.atomic
+def notice_create(*, recipient: User, title: str, body: str = "", url: str = "", kind: str = "general"):
+    """Tell a member something on the site; their unread count moves in the same transaction."""
+    from members.models import Notice
+
+    notice = Notice.objects.create(recipient=recipient, kind=kind, title=title[:200], body=body, url=url[:500])
+    User.objects.filter(pk=recipient.pk).update(unread_notice_count=F("unread_notice_count") + 1)
+    return notice
+
+
+@transaction.atomic
+def notices_mark_read(*, user: User) -> int:
+    from members.models import Notice
+
+    count = Notice.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    User.objects.filter(pk=user.pk).update(unread_notice_count=0)
+    user.unread_notice_count = 0
+    return count

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from boards.selectors import member_recent_posts
 from members import services
@@ -24,7 +24,21 @@ def profile(request, username):
 def preferences(request):
     form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        services.user_update_preferences(user=request.user, timezone=form.cleaned_data["timezone"])
+        services.user_update_preferences(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your settings were saved."))
         return redirect("members:preferences")
     return render(request, "members/preferences.html", {"form": form})
+
+
+@login_required
+@require_GET
+def notices(request):
+    items = request.user.notices.order_by("-created_at", "-id")[:50]
+    return render(request, "members/notices.html", {"notices": items})
+
+
+@login_required
+@require_POST
+def notices_read(request):
+    services.notices_mark_read(user=request.user)
+    return redirect("members:notices")

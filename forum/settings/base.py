@@ -6,6 +6,7 @@ Without any, the forum runs in development mode on an SQLite file under var/.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -225,6 +226,8 @@ LOGGING = {
 # Hearth's own knobs.
 HEARTH = {
     "SITE_NAME": env("SITE_NAME", default="Hearth"),
+    # where the site is reached from outside: the links in emails start with it
+    "SITE_URL": env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/"),
     "TOPICS_PER_PAGE": 25,
     "POSTS_PER_PAGE": 20,
     "BODY_MAX_CHARS": env.int("BODY_MAX_CHARS", default=30_000),
@@ -236,4 +239,25 @@ HEARTH = {
     # rate limits as (count, seconds)
     "POST_RATE": (env.int("POST_RATE_COUNT", default=10), 60),
     "TOPIC_RATE": (env.int("TOPIC_RATE_COUNT", default=3), 60),
+    # Freshness: a board is quiet after this many days without a new topic, or without any post.
+    "QUIET_TOPIC_DAYS": env.int("QUIET_TOPIC_DAYS", default=7),
+    "QUIET_POST_DAYS": env.int("QUIET_POST_DAYS", default=3),
+    # Until the forum has LAUNCH_MEMBERS members, stricter thresholds, and the admins' reminder lists
+    # the members who joined but have not posted yet, so they can be welcomed.
+    "LAUNCH_MEMBERS": env.int("LAUNCH_MEMBERS", default=50),
+    "LAUNCH_QUIET_TOPIC_DAYS": env.int("LAUNCH_QUIET_TOPIC_DAYS", default=2),
+    "LAUNCH_QUIET_POST_DAYS": env.int("LAUNCH_QUIET_POST_DAYS", default=1),
+    # the local hour (TIME_ZONE) at which the daily freshness check runs
+    "FRESHNESS_HOUR": env.int("FRESHNESS_HOUR", default=9),
+}
+
+CELERY_BEAT_SCHEDULE = {
+    "freshness-daily": {
+        "task": "boards.tasks.check_freshness",
+        "schedule": crontab(hour=HEARTH["FRESHNESS_HOUR"], minute=env.int("FRESHNESS_MINUTE", default=0)),
+    },
+    "publish-scheduled-topics": {
+        "task": "boards.tasks.publish_scheduled_topics",
+        "schedule": env.float("PUBLISH_EVERY_SECONDS", default=60.0),
+    },
 }
