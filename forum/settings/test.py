@@ -20,7 +20,9 @@ if not env("DATABASE_URL", default="").startswith(("postgres", "postgresql")):
 
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The Celery integration test runs a real worker in another process and reads its mail from files.
+EMAIL_BACKEND = os.environ.get("HEARTH_TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("HEARTH_TEST_EMAIL_DIR") or None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -31,4 +33,6 @@ HEARTH = {**HEARTH, "DUPLICATE_WINDOW_SECONDS": 10}
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = f"hearth-test-{_worker}"  # noqa: F405
-CELERY_TASK_ALWAYS_EAGER = True  # the Celery integration test starts a real worker on its own
+# Tasks run in-process in tests; the Celery integration test starts a real worker on its own queue.
+CELERY_TASK_ALWAYS_EAGER = env.bool("HEARTH_CELERY_EAGER", default=True)
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("HEARTH_CELERY_QUEUE", "celery")

@@ -1,0 +1,101 @@
+"""A real Celery worker, in its own process, on the real Redis broker, against the test database:
+the daily freshness check delivers each reminder exactly once even when beat fires twice."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from boards import freshness
+from boards.models import Board, FreshnessReminder
+from forum.celery import app as celery_app
+from members.models import Notice
+from tests.factories import BoardFactory, UserFactory
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker(tmp_path):
+    """`celery -A forum worker` on a queue of its own; stopped by its pid."""
+    queue = f"hearth-test-{os.getpid()}-{time.monotonic_ns()}"
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "forum.settings.test",
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "HEARTH_CELERY_EAGER": "0",
+        "HEARTH_CELERY_QUEUE": queue,
+        "HEARTH_TEST_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "HEARTH_TEST_EMAIL_DIR": str(mail_dir),
+    }
+    log = (tmp_path / "worker.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "forum", "worker", "-Q", queue, "--pool=solo",
+         "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "info"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = queue
+    try:
+        yield {"queue": queue, "mail_dir": mail_dir, "log": tmp_path / "worker.log"}
+    finally:
+        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        log.close()
+
+
+def wait_for(condition, timeout=60.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_a_real_worker_delivers_the_daily_reminder_exactly_once(worker, settings):
+    settings.HEARTH = {**settings.HEARTH, "LAUNCH_MEMBERS": 0}
+    admin = UserFactory(username="keeper", is_superuser=True, is_staff=True)
+    board = BoardFactory(name="Quiet corner")
+    day = freshness.today()
+    Board.objects.filter(pk=board.pk).update(created_at=freshness.as_of(day) - timedelta(days=30))
+
+    # beat fires twice (or two beats run): two tasks for the same day reach the worker
+    first = celery_app.send_task("boards.tasks.check_freshness", kwargs={"day": day.isoformat()},
+                                 queue=worker["queue"])
+    second = celery_app.send_task("boards.tasks.check_freshness", kwargs={"day": day.isoformat()},
+                                  queue=worker["queue"])
+    assert first.get(timeout=60) == 1 and second.get(timeout=60) == 1
+
+    wait_for(lambda: FreshnessReminder.objects.filter(emailed_at__isnull=False).exists(), what="the email")
+    time.sleep(1.0)  # give a wrongly duplicated email task the chance to run
+    reminder = FreshnessReminder.objects.get()
+    assert reminder.recipient == admin and reminder.day == day
+    assert list(reminder.boards.all()) == [board]
+    assert Notice.objects.filter(recipient=admin, kind="freshness").count() == 1
+    mails = list(worker["mail_dir"].iterdir())
+    assert len(mails) == 1, worker["log"].read_text()
+    text = mails[0].read_text()
+    assert "Quiet corner" in text and "To: keeper@example.com" in text
+    assert "succeeded" in worker["log"].read_text()
