@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boards import links
-from boards.models import Board, BoardModerator, FreshnessReminder, ScheduledTopic, Topic
+from boards.models import Board, BoardModerator, FreshnessReminder, Post, ScheduledTopic, Topic
 from members.models import User
 
 logger = logging.getLogger(__name__)
@@ -71,22 +71,23 @@ def _days(since: datetime, moment: datetime) -> int:
 
 
 def board_freshness(day: date, *, launch: bool | None = None) -> list[BoardFreshness]:
-    """Every board that is not archived, with its ages and thresholds on `day`. Two queries."""
+    """Every board that is not archived, with its ages and thresholds on `day`. Three queries."""
     moment = as_of(day)
     launch = in_launch_phase() if launch is None else launch
     hearth = settings.HEARTH
     default_topic = hearth["LAUNCH_QUIET_TOPIC_DAYS"] if launch else hearth["QUIET_TOPIC_DAYS"]
     default_post = hearth["LAUNCH_QUIET_POST_DAYS"] if launch else hearth["QUIET_POST_DAYS"]
-    boards = list(Board.objects.filter(is_archived=False).select_related("last_post").order_by("position", "id"))
-    last_topic = dict(
-        Topic.objects.filter(board__in=boards, is_hidden=False, created_at__lte=moment)
-        .values_list("board").annotate(last=Max("created_at")).values_list("board", "last")
-    )
+    boards = list(Board.objects.filter(is_archived=False).order_by("position", "id"))
+    visible = {"board__in": boards, "is_hidden": False, "created_at__lte": moment}
+    last_topic = dict(Topic.objects.filter(**visible).values_list("board").annotate(last=Max("created_at"))
+                      .values_list("board", "last"))
+    # hidden topics and posts, and posts still waiting for approval, do not make a board fresh
+    last_post = dict(Post.objects.filter(topic__board__in=boards, topic__is_hidden=False, is_hidden=False,
+                                         is_awaiting_approval=False, created_at__lte=moment)
+                     .values_list("topic__board").annotate(last=Max("created_at")).values_list("topic__board", "last"))
     result = []
     for board in boards:
-        last_post_at = board.last_post.created_at if board.last_post else None
-        if last_post_at and last_post_at > moment:  # looking back at an earlier day
-            last_post_at = moment
+        last_post_at = last_post.get(board.pk)
         topic_days = board.quiet_topic_days or default_topic
         post_days = board.quiet_post_days or default_post
         if launch:  # the launch phase is stricter, never looser, than a board's own setting

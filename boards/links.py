@@ -36,3 +36,7 @@ def post_url(post_id: int) -> str:
 
 def member_url(username: str) -> str:
     return _pattern("members:profile", (("username", "text"),)).format(text=quote(username, safe=_SAFE))
+
+
+def topic_unread_url(topic_id: int) -> str:
+    return _pattern("boards:topic_unread", (("topic_id", "id"),)).format(id=topic_id)

@@ -105,6 +105,9 @@ class Post(models.Model):
     edit_count = models.PositiveIntegerField(_("edits"), default=0)
     is_hidden = models.BooleanField(_("hidden"), default=False)
     hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True, default="")
+    is_awaiting_approval = models.BooleanField(_("awaiting approval"), default=False,
+                                               help_text=_("A newcomer's post that waits for a moderator."))
+    like_count = models.PositiveIntegerField(_("likes"), default=0, editable=False)
 
     objects = PostQuerySet.as_manager()
 
@@ -161,6 +164,14 @@ class BoardModerator(models.Model):
     def __str__(self):
         return f"{self.member} @ {self.board}"
 
+    def save(self, *args, **kwargs):
+        # keep the member's is_board_moderator flag true: every path that appoints (the admin included)
+        # saves a row, and the flag spares all other members a query per page
+        super().save(*args, **kwargs)
+        type(self.member).objects.filter(pk=self.member_id).update(is_board_moderator=True)
+        self.member.is_board_moderator = True
+        self.member.__dict__.pop("moderated_board_ids", None)  # a cached answer from before is stale
+
 
 class ScheduledTopic(models.Model):
     """A seed topic written ahead; the publisher task posts it at `publish_at`, exactly once."""
@@ -215,3 +226,36 @@ class FreshnessReminder(models.Model):
 
     def __str__(self):
         return f"{self.recipient} {self.day}"
+
+
+class PostLike(models.Model):
+    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="likes")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE,
+                               related_name="likes")
+    created_at = models.DateTimeField(_("liked"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("like")
+        verbose_name_plural = _("likes")
+        constraints = [models.UniqueConstraint(fields=["post", "member"], name="boards_like_once")]
+        indexes = [models.Index(fields=["member", "-created_at"], name="boards_like_member_idx")]
+
+    def __str__(self):
+        return f"{self.member_id} likes {self.post_id}"
+
+
+class TopicRead(models.Model):
+    """How far a member has read a topic: drives unread markers and the read counters."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_reads")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="reads")
+    last_position = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("read position")
+        verbose_name_plural = _("read positions")
+        constraints = [models.UniqueConstraint(fields=["member", "topic"], name="boards_topicread_uniq")]
+
+    def __str__(self):
+        return f"{self.member_id} read {self.topic_id} to {self.last_position}"

@@ -35,6 +35,9 @@ def posting_refusal(user, board, topic=None) -> str | None:
         return _("Log in to post.")
     if not user.is_active:
         return _("This account is disabled.")
+    if user.suspended_until and user.suspended_until > timezone.now():
+        return _("Your account is suspended until %(until)s: you can read, but not post.") % {
+            "until": timezone.localtime(user.suspended_until).strftime("%Y-%m-%d %H:%M")}
     if not user.email_verified:
         return _("Confirm your email address before posting. Check your inbox or resend the link from your account.")
     if board.is_archived:
@@ -96,7 +99,30 @@ def check_edit(user, post) -> None:
 
 
 def can_see_topic(user, topic) -> bool:
-    return not topic.is_hidden or can_moderate(user, topic.board)
+    """Hidden topics (held for approval, or hidden by a moderator) are seen by moderators and their author."""
+    if not topic.is_hidden:
+        return True
+    return can_moderate(user, topic.board) or (user.is_authenticated and topic.author_id == user.pk)
+
+
+def can_see_post_body(user, post, *, is_moderator: bool) -> bool:
+    if not (post.is_hidden or post.is_awaiting_approval):
+        return True
+    return is_moderator or (user.is_authenticated and post.author_id == user.pk)
+
+
+def can_retitle_and_move(user, topic) -> bool:
+    """Moderators, and members whose rank allows it in a board they are active in (they posted there
+    within their rank's window)."""
+    if can_moderate(user, topic.board):
+        return True
+    if not (user.is_authenticated and user.is_active and user.rank_id and user.rank.can_retitle_and_move):
+        return False
+    from boards.models import Post
+
+    since = timezone.now() - timedelta(days=user.rank.window_days or 3650)
+    return Post.objects.filter(author=user, topic__board_id=topic.board_id, created_at__gte=since,
+                               is_hidden=False).exists()
 
 
 def can_see_revisions(user, board) -> bool:

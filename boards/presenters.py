@@ -9,7 +9,8 @@ from boards.pagination import num_pages
 from forum.humantime import time_tag
 
 
-def present_topics(topics):
+def present_topics(topics, read_positions=None):
+    """`read_positions`: {topic id: last position read} for a signed-in member (None: a visitor)."""
     from django.conf import settings
 
     per_page = settings.HEARTH["POSTS_PER_PAGE"]
@@ -24,10 +25,15 @@ def present_topics(topics):
         last = topic.last_post
         topic.last_post_url = links.post_url(last.pk) if last else topic.url
         topic.last_author_name = last.author.username if last else topic.author.username
+        if read_positions is not None:
+            read = read_positions.get(topic.pk)
+            topic.is_new = read is None
+            topic.is_unread = read is not None and read < topic.post_count
+            topic.unread_url = links.topic_unread_url(topic.pk) if topic.is_unread else None
     return topics
 
 
-def present_posts(posts, *, viewer, board, topic, is_moderator: bool, can_reply: bool):
+def present_posts(posts, *, viewer, board, topic, is_moderator: bool, can_reply: bool, liked_ids=frozenset()):
     now = timezone.now()
     reply_base = links._pattern("boards:post_create", (("topic_id", "id"),)).format(id=topic.pk)
     for post in posts:
@@ -37,12 +43,21 @@ def present_posts(posts, *, viewer, board, topic, is_moderator: bool, can_reply:
         post.author_url = links.member_url(post.author.username)
         post.created_html = time_tag(post.created_at, now)
         post.edited_html = time_tag(post.edited_at, now) if post.edited_at else ""
-        post.shown = not post.is_hidden or is_moderator
+        post.shown = permissions.can_see_post_body(viewer, post, is_moderator=is_moderator)
+        post.liked = post.pk in liked_ids
+        post.can_like = (viewer.is_authenticated and post.author_id != viewer.pk and not post.is_hidden
+                         and not post.is_awaiting_approval)
+        post.like_url = f"{post.permalink}like/"
+        post.moderate_url = f"{post.permalink}approve/" if is_moderator and post.is_awaiting_approval else None
+        rank = post.author.rank
+        post.rank_name = rank.name if rank else ""
+        post.rank_colour = rank.badge_colour if rank else ""
         post.can_edit = permissions.can_edit(viewer, post) if viewer.is_authenticated else False
         post.edit_url = f"{post.permalink}edit/" if post.can_edit else None
         post.revisions_url = f"{post.permalink}revisions/" if is_moderator and post.edit_count else None
-        post.reply_url = f"{reply_base}?to={post.pk}" if can_reply else None
-        post.quote_url = f"{reply_base}?quote={post.pk}" if can_reply else None
+        replyable = can_reply and not post.is_hidden and not post.is_awaiting_approval
+        post.reply_url = f"{reply_base}?to={post.pk}" if replyable else None
+        post.quote_url = f"{reply_base}?quote={post.pk}" if replyable else None
         parent = post.reply_to
         if parent is not None:
             post.reply_to_url = links.post_url(parent.pk)

@@ -15,7 +15,7 @@ class TopicQuerySet(models.QuerySet):
 class PostQuerySet(models.QuerySet):
     def for_display(self):
         # the post replied to is shown as a link with its author's name: leave its text in the database
-        return (self.select_related("author", "reply_to__author")
+        return (self.select_related("author__rank", "reply_to__author")
                 .defer("reply_to__body", "reply_to__body_html")
                 .order_by("position"))
 

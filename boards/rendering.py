@@ -410,8 +410,10 @@ MAX_SPLIT_STEPS = 5_000_000
 MAX_TABLE_ROW_STEPS = 250_000
 
 _BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
-_CONTAINER_PREFIX_RE = re.compile(r"(?m)^(?:[ \t]{0,3}(?:>|[-*+](?=[ \t])|[0-9]{1,9}[.)](?=[ \t]))[ \t]*){%d}"
-                                  % MAX_NESTING)
+# Possessive quantifiers: with plain ones this pattern backtracks exponentially on near misses.
+_CONTAINER_PREFIX_RE = re.compile(
+    r"(?m)^(?>[ \t]*+(?:>|[-*+][ \t]|[0-9]{1,9}+[.)][ \t])){" + str(MAX_NESTING) + "}"
+)
 _BRACKET_RE = re.compile(r"\\.|[\[\]]", re.DOTALL)
 _TAG_OPEN_OR_CLOSE_RE = re.compile(r"<[A-Za-z!?/]|>")
 _SPLIT_LINE_RE = re.compile(r"(?m)^[ \t]{0,3}(?:#|[-=*_][-=*_ \t]*$)")
@@ -423,10 +425,10 @@ def _bracket_steps(block: str) -> int:
     steps = 0
     opened: list[int] = []
     for match in _BRACKET_RE.finditer(block):
-        token = match.group()
-        if token == "[":
+        char = match.group()
+        if char == "[":
             opened.append(match.start())
-        elif token == "]" and opened:
+        elif char == "]" and opened:
             steps += match.start() - opened.pop()
     return steps + sum(len(block) - start for start in opened)
 

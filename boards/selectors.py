@@ -68,3 +68,45 @@ def member_recent_posts(*, member, limit: int = 10) -> list[Post]:
         Post.objects.filter(author=member).public()
         .select_related("topic").order_by("-created_at", "-id")[:limit]
     )
+
+
+def read_positions(*, member, topics) -> dict[int, int] | None:
+    """{topic id: last position read} for the topics of one page; None for visitors. One query."""
+    from boards.models import TopicRead
+
+    if not member.is_authenticated:
+        return None
+    ids = [t.pk for t in topics]
+    return dict(TopicRead.objects.filter(member=member, topic_id__in=ids).values_list("topic_id", "last_position"))
+
+
+def topic_read(*, member, topic):
+    from boards.models import TopicRead
+
+    if not member.is_authenticated:
+        return None
+    return TopicRead.objects.filter(member=member, topic=topic).first()
+
+
+def liked_post_ids(*, member, posts) -> frozenset[int]:
+    from boards.models import PostLike
+
+    if not member.is_authenticated or not posts:
+        return frozenset()
+    return frozenset(PostLike.objects.filter(member=member, post_id__in=[p.pk for p in posts])
+                     .values_list("post_id", flat=True))
+
+
+def board_moderators(*, board) -> list:
+    from boards.models import BoardModerator
+
+    return list(BoardModerator.objects.filter(board=board).select_related("member__rank").order_by("granted_at"))
+
+
+def awaiting_approval(*, viewer, limit: int = 200) -> list[Post]:
+    """Held posts in the boards the viewer moderates, oldest first."""
+    posts = (Post.objects.filter(is_awaiting_approval=True).select_related("topic__board", "author__rank")
+             .order_by("created_at", "id"))
+    if not permissions.is_global_moderator(viewer):
+        posts = posts.filter(topic__board_id__in=viewer.moderated_board_ids)
+    return list(posts[:limit])

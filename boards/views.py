@@ -48,8 +48,12 @@ def board_detail(request, slug):
     return render(request, "boards/board_detail.html", {
         "board": board,
         "page": page,
-        "topics": SimpleLazyObject(lambda: present_topics(list(topics))),
+        "topics": SimpleLazyObject(lambda: present_topics(
+            list(topics), selectors.read_positions(member=request.user, topics=topics))),
+        "moderators": selectors.board_moderators(board=board),
         "can_start_topic": permissions.can_start_topic(request.user, board),
+        "can_schedule": permissions.can_schedule_topics(request.user, board) if request.user.is_authenticated
+        else False,
         "page_base_url": links.board_url(board.slug),
         **_fragment_context(request),
     })
@@ -102,15 +106,28 @@ def topic_detail(request, topic_id, slug):
     except PageOutOfRange as out:
         return redirect(links.topic_url(topic.pk, topic.slug, out.number))
     board = topic.board
-    is_moderator = permissions.can_moderate(request.user, board)
-    can_reply = permissions.can_reply(request.user, topic)
+    user = request.user
+    is_moderator = permissions.can_moderate(user, board)
+    can_reply = permissions.can_reply(user, topic)
+    read = selectors.topic_read(member=user, topic=topic)
+    if user.is_authenticated:
+        last_on_page = min(page.offset + page.per_page, topic.post_count)
+        services.topic_mark_read(member=user, topic=topic, position=last_on_page, known=read)
+
+    def build_posts():
+        rows = list(posts)
+        return present_posts(rows, viewer=user, board=board, topic=topic, is_moderator=is_moderator,
+                             can_reply=can_reply, liked_ids=selectors.liked_post_ids(member=user, posts=rows))
+
     return render(request, "boards/topic_detail.html", {
         "board": board,
         "topic": topic,
         "page": page,
         "page_base_url": canonical,
-        "posts": SimpleLazyObject(lambda: present_posts(list(posts), viewer=request.user, board=board, topic=topic,
-                                                        is_moderator=is_moderator, can_reply=can_reply)),
+        "posts": SimpleLazyObject(build_posts),
+        "first_unread_url": links.topic_unread_url(topic.pk) if read and read.last_position < topic.post_count
+        else None,
+        "can_manage": user.is_authenticated and permissions.can_retitle_and_move(user, topic),
         "is_moderator": is_moderator,
         "can_reply": can_reply,
         "reply_refusal": None if can_reply else permissions.posting_refusal(request.user, board, topic),

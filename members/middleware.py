@@ -2,6 +2,8 @@ import zoneinfo
 
 from django.utils import timezone
 
+from members import services
+
 
 class MemberTimezoneMiddleware:
     """Shows times in the member's own time zone when they chose one, else in the site's."""
@@ -21,4 +23,8 @@ class MemberTimezoneMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
+        if user is not None and user.is_authenticated:
+            today = timezone.localdate()
+            if user.last_visit_on != today:  # the first request of the member's day writes once
+                services.visit_record(user=user, day=today)
         return self.get_response(request)

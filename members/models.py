@@ -10,6 +10,70 @@ def timezone_choices():
     return [("", _("Site default"))] + [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
+class Rank(models.Model):
+    """A step on the ladder. Thresholds are over a rolling window of `window_days` (0: all time) except
+    topics entered and posts read, which count for the member's whole life on the forum."""
+
+    name = models.CharField(_("name"), max_length=60)
+    order = models.PositiveSmallIntegerField(_("order"), unique=True, help_text=_("0 is the first rank."))
+    badge_colour = models.CharField(_("badge colour"), max_length=7, default="#6b7280",
+                                    help_text=_("A CSS colour like #2563eb."))
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    window_days = models.PositiveSmallIntegerField(_("window (days)"), default=100,
+                                                   help_text=_("0 counts all time."))
+    min_days_visited = models.PositiveIntegerField(_("days visited"), default=0)
+    min_posts = models.PositiveIntegerField(_("posts written"), default=0)
+    min_topics_replied = models.PositiveIntegerField(_("distinct topics replied to"), default=0)
+    min_topics_entered = models.PositiveIntegerField(_("topics entered (all time)"), default=0)
+    min_posts_read = models.PositiveIntegerField(_("posts read (all time)"), default=0)
+    min_likes_received = models.PositiveIntegerField(_("likes received"), default=0)
+    min_distinct_likers = models.PositiveIntegerField(
+        _("from at least this many members"), default=0,
+        help_text=_("Likes received must come from this many different members, so friends cannot farm ranks."))
+    min_likes_given = models.PositiveIntegerField(_("likes given"), default=0)
+    max_upheld_reports = models.PositiveIntegerField(
+        _("at most upheld reports against"), null=True, blank=True,
+        help_text=_("Within the last six months. Empty: no limit."))
+    requires_clean_record = models.BooleanField(_("no suspension in the last six months"), default=False)
+
+    # what the rank allows, enforced on the server
+    approval_posts = models.PositiveSmallIntegerField(
+        _("first posts held for approval"), default=0,
+        help_text=_("A member's posts wait for a moderator until this many have been approved."))
+    max_links = models.PositiveSmallIntegerField(_("links per post"), null=True, blank=True,
+                                                 help_text=_("Empty: no limit."))
+    max_images = models.PositiveSmallIntegerField(_("images per post"), null=True, blank=True,
+                                                  help_text=_("Empty: no limit."))
+    posts_per_minute = models.PositiveSmallIntegerField(_("posts per minute"), default=10)
+    report_weight = models.PositiveSmallIntegerField(_("report weight"), default=1)
+    can_retitle_and_move = models.BooleanField(
+        _("may retitle and move topics"), default=False, help_text=_("In the boards the member is active in."))
+    grants_moderation = models.BooleanField(
+        _("leads to board moderation"), default=False,
+        help_text=_("Members of this rank are proposed as moderators of the board they care for."))
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("rank")
+        verbose_name_plural = _("ranks")
+
+    def __str__(self):
+        return self.name
+
+    CRITERIA = [
+        # (field, metric key, label)
+        ("min_days_visited", "days_visited", _("days visited")),
+        ("min_posts", "posts", _("posts written")),
+        ("min_topics_replied", "topics_replied", _("distinct topics replied to")),
+        ("min_topics_entered", "topics_entered", _("topics entered")),
+        ("min_posts_read", "posts_read", _("posts read")),
+        ("min_likes_received", "likes_received", _("likes received")),
+        ("min_distinct_likers", "distinct_likers", _("different members who liked your posts")),
+        ("min_likes_given", "likes_given", _("likes given")),
+    ]
+
+
 class User(AbstractUser):
     """A member. Counters are denormalized and changed only by boards.services, inside the write."""
 
@@ -25,6 +89,35 @@ class User(AbstractUser):
     topic_count = models.PositiveIntegerField(_("topics"), default=0)
     unread_notice_count = models.PositiveIntegerField(_("unread notices"), default=0, editable=False)
 
+    # activity, kept exactly by the services that record it
+    days_visited = models.PositiveIntegerField(_("days visited"), default=0)
+    last_visit_on = models.DateField(_("last visit"), null=True, blank=True)
+    topics_entered = models.PositiveIntegerField(_("topics entered"), default=0)
+    posts_read = models.PositiveIntegerField(_("posts read"), default=0)
+    likes_given = models.PositiveIntegerField(_("likes given"), default=0)
+    likes_received = models.PositiveIntegerField(_("likes received"), default=0)
+    replies_received = models.PositiveIntegerField(_("replies received"), default=0)
+    approved_posts = models.PositiveIntegerField(_("posts approved"), default=0,
+                                                 help_text=_("Held posts a moderator approved."))
+    upheld_reports = models.PositiveIntegerField(_("upheld reports against"), default=0)
+    last_upheld_report_at = models.DateTimeField(_("last upheld report"), null=True, blank=True)
+    accurate_reports = models.PositiveIntegerField(_("reports filed that were upheld"), default=0)
+    suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
+    last_suspended_at = models.DateTimeField(_("last suspended"), null=True, blank=True)
+
+    # rank: recomputed nightly; rank_order mirrors rank.order so member lists sort on an index
+    rank = models.ForeignKey(Rank, verbose_name=_("rank"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="members")
+    rank_order = models.PositiveSmallIntegerField(default=0, editable=False)
+    # set while the member moderates at least one board: spares a query on every page for everyone else
+    is_board_moderator = models.BooleanField(default=False, editable=False)
+    rank_locked = models.BooleanField(_("rank locked"), default=False,
+                                      help_text=_("The nightly recompute leaves a locked rank alone."))
+    rank_changed_at = models.DateTimeField(_("rank changed"), null=True, blank=True)
+    promoted_at = models.DateTimeField(_("last promoted"), null=True, blank=True)
+    below_rank_since = models.DateField(_("below rank since"), null=True, blank=True, editable=False,
+                                        help_text=_("When the member first fell below 90% of a threshold."))
+
     # what the member wants to hear about
     email_notices = models.BooleanField(
         _("email me notices"), default=True,
@@ -39,7 +132,11 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
-        indexes = [models.Index(fields=["-date_joined"], name="members_user_joined_idx")]
+        indexes = [
+            models.Index(fields=["-date_joined", "-id"], name="members_user_joined_idx"),
+            models.Index(fields=["-rank_order", "-post_count", "id"], name="members_user_rank_idx"),
+            models.Index(fields=["-post_count", "id"], name="members_user_posts_idx"),
+        ]
 
     def __str__(self):
         return self.username
@@ -52,7 +149,7 @@ class User(AbstractUser):
     @cached_property
     def moderated_board_ids(self) -> frozenset[int]:
         """The boards this member moderates by appointment: one query, at most once per request."""
-        if not self.pk:
+        if not self.pk or not self.is_board_moderator:
             return frozenset()
         from boards.models import BoardModerator
 
@@ -81,3 +178,86 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class MemberVisit(models.Model):
+    """One row per member per day they visited: the rolling window of days visited counts these."""
+
+    member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="visits")
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        constraints = [models.UniqueConstraint(fields=["member", "day"], name="members_visit_once_a_day")]
+        indexes = [models.Index(fields=["day"], name="members_visit_day_idx")]
+
+    def __str__(self):
+        return f"{self.member_id} {self.day}"
+
+
+class RankChange(models.Model):
+    """The member's rank history: promotions, drops, locks, and moderator appointments."""
+
+    class Kind(models.TextChoices):
+        PROMOTED = "promoted", _("Promoted")
+        DROPPED = "dropped", _("Dropped")
+        SET = "set", _("Set by an admin")
+        LOCKED = "locked", _("Locked")
+        UNLOCKED = "unlocked", _("Unlocked")
+        MODERATOR_PROPOSED = "proposed", _("Proposed as moderator")
+        MODERATOR_GRANTED = "granted", _("Made a moderator")
+        MODERATOR_DECLINED = "declined", _("Moderator proposal declined")
+        MODERATOR_REMOVED = "removed", _("Moderator role removed")
+
+    member = models.ForeignKey(User, verbose_name=_("member"), on_delete=models.CASCADE,
+                               related_name="rank_changes")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    from_rank = models.ForeignKey(Rank, verbose_name=_("from"), null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    to_rank = models.ForeignKey(Rank, verbose_name=_("to"), null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    board = models.ForeignKey("boards.Board", verbose_name=_("board"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(User, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    reason = models.CharField(_("why"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rank change")
+        verbose_name_plural = _("rank changes")
+        indexes = [models.Index(fields=["member", "-created_at", "-id"], name="members_rankchange_member_idx")]
+
+    def __str__(self):
+        return f"{self.member_id} {self.kind}"
+
+
+class PromotionProposal(models.Model):
+    """A top-rank member proposed as moderator of the board they care for; admins decide."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    member = models.ForeignKey(User, verbose_name=_("member"), on_delete=models.CASCADE, related_name="proposals")
+    board = models.ForeignKey("boards.Board", verbose_name=_("board"), on_delete=models.CASCADE,
+                              related_name="proposals")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    numbers = models.JSONField(_("the numbers behind it"), default=dict)
+    created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    decided_by = models.ForeignKey(User, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    is_automatic = models.BooleanField(_("approved automatically"), default=False)
+
+    class Meta:
+        verbose_name = _("promotion proposal")
+        verbose_name_plural = _("promotion proposals")
+        constraints = [models.UniqueConstraint(fields=["member", "board"], condition=models.Q(status="pending"),
+                                               name="members_proposal_one_pending")]
+        indexes = [models.Index(fields=["status", "-created_at", "-id"], name="members_proposal_status_idx")]
+
+    def __str__(self):
+        return f"{self.member} → {self.board}"

@@ -1,7 +1,7 @@
 import logging
 import secrets
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -46,12 +46,18 @@ def user_update_preferences(*, user: User, **values) -> User:
 
 
 @transaction.atomic
-def notice_create(*, recipient: User, title: str, body: str = "", url: str = "", kind: str = "general"):
-    """Tell a member something on the site; their unread count moves in the same transaction."""
+def notice_create(*, recipient: User, title: str, body: str = "", url: str = "", kind: str = "general",
+                  email: bool = False):
+    """Tell a member something on the site; their unread count moves in the same transaction. With
+    `email`, it also goes by email once committed, where the member allows it."""
     from members.models import Notice
 
     notice = Notice.objects.create(recipient=recipient, kind=kind, title=title[:200], body=body, url=url[:500])
     User.objects.filter(pk=recipient.pk).update(unread_notice_count=F("unread_notice_count") + 1)
+    if email and recipient.email_notices and recipient.email:
+        from members.tasks import send_notice_email
+
+        transaction.on_commit(lambda: send_notice_email.delay(notice_id=notice.pk), robust=True)
     return notice
 
 
@@ -63,3 +69,17 @@ def notices_mark_read(*, user: User) -> int:
     User.objects.filter(pk=user.pk).update(unread_notice_count=0)
     user.unread_notice_count = 0
     return count
+
+
+def visit_record(*, user: User, day) -> bool:
+    """Count today's visit: at most one write per member per day, however many requests race."""
+    from members.models import MemberVisit
+
+    with transaction.atomic():
+        counted = User.objects.filter(pk=user.pk).filter(
+            models.Q(last_visit_on__isnull=True) | models.Q(last_visit_on__lt=day)
+        ).update(days_visited=F("days_visited") + 1, last_visit_on=day)
+        if counted:
+            MemberVisit.objects.bulk_create([MemberVisit(member_id=user.pk, day=day)], ignore_conflicts=True)
+    user.last_visit_on = day
+    return bool(counted)

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from boards.models import BoardModerator
 from boards.selectors import member_recent_posts
 from members import services
 from members.forms import PreferencesForm
@@ -12,11 +13,18 @@ from members.models import User
 
 @require_GET
 def profile(request, username):
-    member = get_object_or_404(User, username=username, is_active=True)
+    member = get_object_or_404(User.objects.select_related("rank"), username=username, is_active=True)
     posts = member_recent_posts(member=member)
     for post in posts:
         post.permalink = post.get_absolute_url()
-    return render(request, "members/profile.html", {"member": member, "recent_posts": posts})
+    context = {"member": member, "recent_posts": posts,
+               "moderates": BoardModerator.objects.filter(member=member).select_related("board").order_by(
+                   "board__position")}
+    if request.user.is_authenticated and request.user.is_superuser:
+        from members.views_ranks import AppointForm
+
+        context["appoint_form"] = AppointForm()
+    return render(request, "members/profile.html", context)
 
 
 @login_required

@@ -4,7 +4,19 @@ from allauth.account.models import EmailAddress
 
 from boards import services
 from boards.models import Board
-from members.models import User
+from members.default_ladder import ensure_default_ladder
+from members.models import Rank, User
+
+
+def rank_at(order: int) -> Rank:
+    """A step of the default ladder: 0 Newcomer … 4 Moderator. (The migration installs it; tests that
+    flush the database, transaction=True ones, remove it, so it is put back when missing.)"""
+    ensure_default_ladder(Rank)
+    return Rank.objects.get(order=order)
+
+
+def newcomer_rank() -> Rank:
+    return rank_at(0)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -17,6 +29,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     email_verified = True
     password = factory.django.Password("correct horse battery staple")
+    # Members post freely; tests of newcomers' limits ask for rank=newcomer_rank() explicitly.
+    rank = factory.LazyFunction(lambda: rank_at(1))
+    rank_order = factory.LazyAttribute(lambda u: u.rank.order if u.rank else 0)
 
     @factory.post_generation
     def verified_address(self, create, extracted, **kwargs):

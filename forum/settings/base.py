@@ -121,10 +121,7 @@ else:
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_USER_MODEL = "members.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+AUTHENTICATION_BACKENDS = ["members.backends.AuthenticationBackend"]  # allauth's, plus the rank in one query
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -249,12 +246,28 @@ HEARTH = {
     "LAUNCH_QUIET_POST_DAYS": env.int("LAUNCH_QUIET_POST_DAYS", default=1),
     # the local hour (TIME_ZONE) at which the daily freshness check runs
     "FRESHNESS_HOUR": env.int("FRESHNESS_HOUR", default=9),
+    # Ranks: a member below 90% of a threshold drops one step after this many days (never within 14
+    # days of a promotion). LIKE_RATE is likes per minute.
+    "RANK_GRACE_DAYS": env.int("RANK_GRACE_DAYS", default=14),
+    "RANKS_HOUR": env.int("RANKS_HOUR", default=3),
+    "LIKE_RATE": (env.int("LIKE_RATE_COUNT", default=30), 60),
+    # Promotion to board moderator: proposals for admins by default; AUTO_PROMOTE grants at once.
+    "AUTO_PROMOTE": env.bool("AUTO_PROMOTE", default=False),
+    "MODERATOR_MIN_ACCOUNT_DAYS": env.int("MODERATOR_MIN_ACCOUNT_DAYS", default=60),
+    "MODERATOR_MIN_ACCURATE_REPORTS": env.int("MODERATOR_MIN_ACCURATE_REPORTS", default=0),
+    "MODERATOR_MIN_BOARD_SHARE": env.float("MODERATOR_MIN_BOARD_SHARE", default=0.5),
+    "PROPOSAL_COOLDOWN_DAYS": env.int("PROPOSAL_COOLDOWN_DAYS", default=90),
+    "INACTIVE_MODERATOR_DAYS": env.int("INACTIVE_MODERATOR_DAYS", default=60),
 }
 
 CELERY_BEAT_SCHEDULE = {
     "freshness-daily": {
         "task": "boards.tasks.check_freshness",
         "schedule": crontab(hour=HEARTH["FRESHNESS_HOUR"], minute=env.int("FRESHNESS_MINUTE", default=0)),
+    },
+    "ranks-nightly": {
+        "task": "members.tasks.recompute_ranks_nightly",
+        "schedule": crontab(hour=HEARTH["RANKS_HOUR"], minute=15),
     },
     "publish-scheduled-topics": {
         "task": "boards.tasks.publish_scheduled_topics",

@@ -5,9 +5,11 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from boards import services
 from boards.models import Post, Topic
+from members.services import visit_record
 from tests.factories import BoardFactory, UserFactory, make_post, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -18,10 +20,14 @@ MAX_QUERIES = 10
 @pytest.fixture(params=["anonymous", "member", "moderator"])
 def viewer(request, client, db):
     """The same page seen by a visitor, a member and a moderator (who sees edit and revision links)."""
-    if request.param == "member":
-        client.force_login(UserFactory(username="viewer"))
-    elif request.param == "moderator":
-        client.force_login(UserFactory(username="viewer-mod", is_global_moderator=True))
+    if request.param == "anonymous":
+        return client
+    user = UserFactory(username="viewer") if request.param == "member" else UserFactory(
+        username="viewer-mod", is_global_moderator=True)
+    # A member's first request of the day records the visit (one write a day, not a write a page):
+    # count it here so that the pages below are measured as on any other request of the day.
+    visit_record(user=user, day=timezone.localdate())
+    client.force_login(user)
     return client
 
 

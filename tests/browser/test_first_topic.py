@@ -1,4 +1,5 @@
-"""A new member, in a real browser: signs up, confirms the email, starts a topic and gets a reply."""
+"""A new member, in a real browser: signs up, confirms the email, starts a topic (which, as a newcomer's
+first post, waits for a moderator), the moderator approves it, and the member gets a reply."""
 import re
 from pathlib import Path
 
@@ -19,6 +20,7 @@ def test_new_member_signs_up_verifies_starts_a_topic_and_gets_a_reply(live_serve
                  description="Raising and reviving starters.", rules="1. Say your flour.",
                  rules_html="<ol><li>Say your flour.</li></ol>")
     UserFactory(username="helper")
+    UserFactory(username="keeper", is_superuser=True, is_staff=True)
 
     # Sign up.
     page.goto(f"{live_server.url}/")
@@ -54,17 +56,35 @@ def test_new_member_signs_up_verifies_starts_a_topic_and_gets_a_reply(live_serve
     expect(page.locator(".preview strong")).to_have_text("bubbles")
     page.get_by_role("button", name="Post topic").click()
     expect(page.get_by_role("heading", name="My first starter")).to_be_visible()
+    expect(page.get_by_text("Waiting for a moderator's approval")).to_be_visible()
     topic = Topic.objects.get(title="My first starter")
-    assert topic.author.username == "newbaker"
+    assert topic.author.username == "newbaker" and topic.is_hidden
+
+    def log_in(context, login):
+        other_page = context.new_page()
+        other_page.goto(f"{live_server.url}/accounts/login/")
+        other_page.get_by_label("Username or email").fill(login)
+        other_page.get_by_label("Password:", exact=True).fill("correct horse battery staple")
+        other_page.get_by_role("button", name="Sign In").click()
+        return other_page
+
+    # A moderator lets the newcomer's topic out from the approval queue.
+    moderator_context = browser.new_context()
+    try:
+        mod_page = log_in(moderator_context, "keeper")
+        mod_page.get_by_role("link", name="Approvals").click()
+        expect(mod_page.get_by_text("Day 3 and")).to_be_visible()
+        mod_page.get_by_role("button", name="Approve").click()
+        expect(mod_page.get_by_text("The post is published.")).to_be_visible()
+    finally:
+        moderator_context.close()
+    topic.refresh_from_db()
+    assert not topic.is_hidden
 
     # Another member replies from their own browser session, quoting the question.
     other = browser.new_context()
     try:
-        helper_page = other.new_page()
-        helper_page.goto(f"{live_server.url}/accounts/login/")
-        helper_page.get_by_label("Username or email").fill("helper@example.com")
-        helper_page.get_by_label("Password:", exact=True).fill("correct horse battery staple")
-        helper_page.get_by_role("button", name="Sign In").click()
+        helper_page = log_in(other, "helper@example.com")
         helper_page.goto(f"{live_server.url}{topic.get_absolute_url()}")
         helper_page.get_by_role("link", name="Quote").first.click()
         body = helper_page.get_by_label("Message")
