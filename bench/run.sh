@@ -37,4 +37,8 @@ trap cleanup EXIT
 export DATABASE_URL REDIS_URL
 exec_status=0
 .venv/bin/python bench/bench.py || exec_status=$?
+# the nightly rank recompute over 100,000 members (BENCH_RANKS=0 skips it)
+if [ "${BENCH_RANKS:-1}" = 1 ]; then
+  DEBUG=1 .venv/bin/python bench/ranks.py 2>/dev/null | grep '^\[bench\]' || exec_status=$?
+fi
 exit "$exec_status"

@@ -212,7 +212,8 @@ def send_freshness_reminders(day: date | None = None, *, dry_run: bool = False) 
     # Emails that could not be queued or sent before (Redis or the mail server was down) go out now;
     # the claim in send_reminder_email makes a second queueing harmless.
     stale = timezone.now() - timedelta(minutes=10)
-    unsent = (FreshnessReminder.objects.filter(day=day, emailed_at__isnull=True)
+    unsent = (FreshnessReminder.objects.filter(day__gte=day - timedelta(days=RESEND_DAYS), day__lte=day,
+                                               emailed_at__isnull=True)
               .filter(Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=stale))
               .exclude(pk__in=queued).values_list("pk", flat=True))
     for reminder_id in unsent:
@@ -220,9 +221,12 @@ def send_freshness_reminders(day: date | None = None, *, dry_run: bool = False) 
     return plans
 
 
+RESEND_DAYS = 3  # reminders whose email could not go out are retried by the next days' checks
+
+
 def _queue_email(reminder_id: int) -> None:
     """Queue the email once the reminder is committed. If the broker is down, the reminder stays
-    unsent and the next run of the daily check queues it again."""
+    unsent and a later run of the daily check (the same day or up to RESEND_DAYS later) queues it again."""
     from boards.tasks import send_reminder_email
 
     transaction.on_commit(lambda: send_reminder_email.delay(reminder_id=reminder_id), robust=True)

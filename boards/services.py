@@ -230,7 +230,7 @@ def scheduled_topics_publish_due(*, now=None, limit: int = 100) -> int:
     published = 0
     for _attempt in range(limit):
         with transaction.atomic():
-            item = (ScheduledTopic.objects.select_for_update(skip_locked=True)
+            item = (ScheduledTopic.objects.select_for_update(skip_locked=True, of=("self",))
                     .select_related("board", "author")
                     .filter(published_at__isnull=True, last_error="", publish_at__lte=now)
                     .order_by("publish_at", "id").first())

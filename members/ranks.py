@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -219,8 +219,7 @@ def recompute_ranks(*, now: datetime | None = None, grace_days: int | None = Non
             result.pending_drop += 1
 
     with transaction.atomic():
-        User.objects.bulk_update(changed, ["rank", "rank_order", "rank_changed_at", "promoted_at",
-                                           "below_rank_since"], batch_size=2000)
+        _write_ranks(changed)
         RankChange.objects.bulk_create(history, batch_size=2000)
         Notice.objects.bulk_create(notices, batch_size=2000)
         if notices:
@@ -231,6 +230,28 @@ def recompute_ranks(*, now: datetime | None = None, grace_days: int | None = Non
     logger.info("ranks recomputed", extra={"members": result.members, "promoted": result.promoted,
                                            "dropped": result.dropped})
     return result
+
+
+RANK_FIELDS = ["rank", "rank_order", "rank_changed_at", "promoted_at", "below_rank_since"]
+
+
+def _write_ranks(users: list[User]) -> None:
+    """Write the rank columns of many members. On PostgreSQL one UPDATE … FROM unnest(arrays) per
+    10,000 members (Django's bulk_update builds a CASE per row and is ~20x slower at this size)."""
+    if connection.vendor != "postgresql":
+        User.objects.bulk_update(users, RANK_FIELDS, batch_size=2000)
+        return
+    table = User._meta.db_table
+    sql = (f"UPDATE {table} AS u SET rank_id = v.rank_id, rank_order = v.rank_order, "  # noqa: S608
+           "rank_changed_at = v.changed, promoted_at = v.promoted, below_rank_since = v.below "
+           "FROM unnest(%s::bigint[], %s::bigint[], %s::smallint[], %s::timestamptz[], %s::timestamptz[], "
+           "%s::date[]) AS v(id, rank_id, rank_order, changed, promoted, below) WHERE u.id = v.id")
+    with connection.cursor() as cursor:
+        for i in range(0, len(users), 10000):
+            batch = users[i:i + 10000]
+            cursor.execute(sql, [[u.pk for u in batch], [u.rank_id for u in batch], [u.rank_order for u in batch],
+                                 [u.rank_changed_at for u in batch], [u.promoted_at for u in batch],
+                                 [u.below_rank_since for u in batch]])
 
 
 def _set_rank(user: User, rank: Rank, now: datetime, *, promoted: bool) -> None:

@@ -679,7 +679,7 @@ def _run_in_threads(target, count: int) -> list:
     return errors
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps data-migration rows
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_runs_remind_each_recipient_once(settings, mailoutbox):
     launch(settings, False)
     set_hearth(settings, SITE_URL=SITE_URL)
@@ -700,7 +700,7 @@ def test_concurrent_runs_remind_each_recipient_once(settings, mailoutbox):
     assert len(mailoutbox) == 2
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps data-migration rows
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_task_runs_remind_each_recipient_once(settings, mailoutbox):
     launch(settings, False)
     admin = UserFactory(username="root", is_superuser=True)

@@ -330,7 +330,7 @@ def test_two_identical_items_due_together_do_not_break_the_run(board_mod, admin_
     assert not pending.exists(), "every due item was either published or given up on"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps data-migration rows
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_publishers_publish_each_item_once():
     admin = UserFactory(username="root", is_superuser=True)
     boards = [BoardFactory(), BoardFactory()]
@@ -364,7 +364,7 @@ def test_concurrent_publishers_publish_each_item_once():
     assert admin.topic_count == len(items) == User.objects.get(pk=admin.pk).post_count
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps data-migration rows
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_publishers_with_one_item_make_one_topic():
     admin = UserFactory(username="root", is_superuser=True)
     item = make_due(schedule(admin, BoardFactory()))
