@@ -220,6 +220,26 @@ def seed_small() -> None:
                                      reply_to=(j - 1) if j >= 2 else None))
         plan.append(PlannedTopic(board=board, title=title, posts=posts, pinned=(board == 5)))
     _load(SMALL_BOARDS, users, plan)
+    _demo_standing(users)
+
+
+def _demo_standing(users: list[User]) -> None:
+    """Give the demo members ranks (and one a board to moderate) so badges and roles show at once."""
+    from members.default_ladder import ensure_default_ladder
+    from members.models import Rank
+
+    ensure_default_ladder(Rank)
+    ladder = {r.order: r for r in Rank.objects.all()}
+    orders = [4, 3, 2, 2, 1, 1, 1, 0]
+    for user, order in zip(users, orders, strict=False):
+        rank = ladder.get(order)
+        # demo posts count as approved, so nobody's next post waits
+        User.objects.filter(pk=user.pk).update(rank=rank, rank_order=order, approved_posts=user.post_count or 0,
+                                               days_visited=10 * (order + 1), rank_locked=order == 4)
+    from boards.models import BoardModerator
+
+    BoardModerator.objects.create(board=Board.objects.get(slug="sourdough-starters"), member=users[0],
+                                  reason="Demo: cares for the starters board.")
 
 
 WORDS = ("crumb crust starter levain hydration flour rye spelt proof retard shape score oven steam bake loaf "
