@@ -108,6 +108,8 @@ class Post(models.Model):
     is_awaiting_approval = models.BooleanField(_("awaiting approval"), default=False,
                                                help_text=_("A newcomer's post that waits for a moderator."))
     like_count = models.PositiveIntegerField(_("likes"), default=0, editable=False)
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True,
+                                      help_text=_("Deleted by a moderator; admins can restore it."))
 
     objects = PostQuerySet.as_manager()
 

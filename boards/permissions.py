@@ -35,6 +35,8 @@ def posting_refusal(user, board, topic=None) -> str | None:
         return _("Log in to post.")
     if not user.is_active:
         return _("This account is disabled.")
+    if user.is_banned:
+        return _("Your account is banned: you can read, but not post.")
     if user.suspended_until and user.suspended_until > timezone.now():
         return _("Your account is suspended until %(until)s: you can read, but not post.") % {
             "until": timezone.localtime(user.suspended_until).strftime("%Y-%m-%d %H:%M")}
@@ -127,3 +129,19 @@ def can_retitle_and_move(user, topic) -> bool:
 
 def can_see_revisions(user, board) -> bool:
     return can_moderate(user, board)
+
+
+def write_refusal(user) -> str | None:
+    """Why a signed-in member may not write anything (post, like, report), or None."""
+    if not user.is_authenticated:
+        return _("Log in first.")
+    if not user.is_active:
+        return _("This account is disabled.")
+    if user.is_banned:
+        return _("Your account is banned: you can read, but not post, like or report.")
+    if user.suspended_until and user.suspended_until > timezone.now():
+        return _("Your account is suspended until %(until)s: you can read, but not post, like or report.") % {
+            "until": timezone.localtime(user.suspended_until).strftime("%Y-%m-%d %H:%M")}
+    if not user.email_verified:
+        return _("Confirm your email address first.")
+    return None

@@ -17,7 +17,7 @@ Pipeline:
    linkify -- through ``_link_callback``: only http, https, mailto or relative targets survive, each
    with ``rel="nofollow ugc noopener"``; a link with any other target becomes its plain text.
 4. Headings move down two levels (``#`` -> ``<h3>``, capped at ``<h6>``) so a post never competes with
-   the page's own ``<h1>``/``<h2>``.
+   the page's own ``<h1>``/``<h2>``; an image whose source was refused is replaced by its alt text.
 
 It never raises and never hangs. A body longer than ``body_max_chars()``, a body with one of the shapes
 that make Python-Markdown slow or recursive (``pathological_reason``), a render that runs past its CPU
@@ -219,13 +219,20 @@ def _checked(budget: _Budget, method):
 
 # --- bleach -----------------------------------------------------------------------------------------
 
-class _HeadingShiftFilter(html5lib_shim.Filter):
-    """``<h1>`` -> ``<h3>`` ... ``<h6>``: a post sits below the page's own headings."""
+class _TidyFilter(html5lib_shim.Filter):
+    """Last touches: headings move down two levels (a post sits below the page's own ``<h1>`` and
+    ``<h2>``), and an image whose ``src`` was refused becomes its alt text instead of a broken icon."""
 
     def __iter__(self):
         for token in super().__iter__():
-            if token["type"] in ("StartTag", "EndTag") and token["name"] in _HEADING_SHIFT:
+            kind = token["type"]
+            if kind in ("StartTag", "EndTag") and token["name"] in _HEADING_SHIFT:
                 token = {**token, "name": _HEADING_SHIFT[token["name"]]}
+            elif kind == "EmptyTag" and token["name"] == "img" and (None, "src") not in token["data"]:
+                alt = token["data"].get((None, "alt"))
+                if alt:
+                    yield {"type": "Characters", "data": html.unescape(alt)}  # escaped again on output
+                continue
             yield token
 
 
@@ -308,7 +315,7 @@ def _new_cleaner(budget: _Budget) -> bleach.Cleaner:
                 parse_email=False,
                 url_re=_LINKIFY_URL_RE,
             ),
-            _HeadingShiftFilter,
+            _TidyFilter,
         ],
     )
 

@@ -114,6 +114,8 @@ def topic_create(*, board: Board, author: User, title: str, body: str, dedupe: b
     Topic.objects.filter(pk=topic.pk).update(first_post=post, last_post=post)
     topic.first_post = topic.last_post = post
     _count_new_post(board_id=None if held else board.pk, post=post, new_topic=True)
+    if held:
+        _queue_for_approval(post)
     logger.info("topic created", extra={"topic_id": topic.pk, "by": author.pk})
     return topic
 
@@ -137,7 +139,9 @@ def post_create(*, topic: Topic, author: User, body: str, reply_to: Post | None 
     # A held reply takes its place in the topic at once; others see a placeholder until it is approved.
     post = Post.objects.create(topic=topic, author=author, position=topic.post_count + 1, body=body,
                                body_html=body_html, reply_to=reply_to, created_at=now, is_awaiting_approval=held)
-    if not held:
+    if held:
+        _queue_for_approval(post)
+    else:
         _count_reply_received(post=post, topic=topic, reply_to=reply_to)
     Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") + 1, last_post=post, last_post_at=now,
                                              version=F("version") + 1)
@@ -155,6 +159,7 @@ def post_edit(*, post: Post, editor: User, body: str, title: str | None = None) 
     permissions.check_edit(editor, post)
     topic = post.topic
     changed = False
+    before = post.body
     if body != post.body:
         PostRevision.objects.create(post=post, body=post.body, editor=editor)
         post.body = body
@@ -168,6 +173,11 @@ def post_edit(*, post: Post, editor: User, body: str, title: str | None = None) 
         topic.slug = make_slug(title)
         Topic.objects.filter(pk=topic.pk).update(title=title, slug=topic.slug)
         changed = True
+    if changed and editor.pk != post.author_id:
+        from moderation.services import log
+
+        log(actor=editor, action="edit", board=topic.board, post=post, topic=topic, member=post.author,
+            before=before, after=post.body)
     if changed:
         Topic.objects.filter(pk=topic.pk).update(version=F("version") + 1)
         if post.position == 1:  # the title or the first post shows in the board's list
@@ -255,6 +265,12 @@ def scheduled_topics_publish_due(*, now=None, limit: int = 100) -> int:
     return published
 
 
+def _queue_for_approval(post: Post) -> None:
+    from moderation.services import hold_for_approval
+
+    hold_for_approval(post)
+
+
 def _count_reply_received(*, post: Post, topic: Topic, reply_to: Post | None) -> None:
     """The member replied to (or, for a plain reply, the topic's author) received a reply."""
     recipient_id = reply_to.author_id if reply_to is not None else topic.author_id
@@ -262,9 +278,30 @@ def _count_reply_received(*, post: Post, topic: Topic, reply_to: Post | None) ->
         User.objects.filter(pk=recipient_id).update(replies_received=F("replies_received") + 1)
 
 
-@transaction.atomic
 def post_approve(*, post: Post, moderator: User) -> Post:
-    """A moderator lets a held post out. A held first post brings its topic onto the board."""
+    """A moderator lets a held post out: logged, and its case in the queue resolved."""
+    from moderation.services import act_directly
+
+    act_directly(actor=moderator, action="approve", reason="", post=post)
+    post.refresh_from_db()
+    return post
+
+
+def post_reject(*, post: Post, moderator: User, reason: str) -> Post:
+    """A moderator turns a held post down: logged, and its case in the queue resolved."""
+    from moderation.services import act_directly
+
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why, so the member can do better next time.")})
+    act_directly(actor=moderator, action="reject", reason=reason, post=post)
+    post.refresh_from_db()
+    return post
+
+
+@transaction.atomic
+def publish_held_post(*, post: Post, moderator: User) -> Post:
+    """Let a held post out (call post_approve, which logs). A held first post brings its topic onto the
+    board."""
     from members.services import notice_create
 
     post = Post.objects.select_for_update(of=("self",)).select_related("topic__board", "author", "reply_to").get(
@@ -292,8 +329,9 @@ def post_approve(*, post: Post, moderator: User) -> Post:
 
 
 @transaction.atomic
-def post_reject(*, post: Post, moderator: User, reason: str) -> Post:
-    """A moderator turns a held post down: it stays hidden, with the reason its author sees."""
+def refuse_held_post(*, post: Post, moderator: User, reason: str) -> Post:
+    """Turn a held post down (call post_reject, which logs): it stays hidden, with the reason its author
+    sees."""
     from members.services import notice_create
 
     post = Post.objects.select_for_update().select_related("topic__board", "author").get(pk=post.pk)
@@ -314,15 +352,12 @@ def post_reject(*, post: Post, moderator: User, reason: str) -> Post:
 
 
 def like_refusal(member: User, post: Post) -> str | None:
-    if not member.is_authenticated:
-        return _("Log in to like posts.")
-    if not member.is_active or (member.suspended_until and member.suspended_until > timezone.now()):
-        return _("Your account cannot like posts right now.")
-    if not member.email_verified:
-        return _("Confirm your email address before liking posts.")
+    refusal = permissions.write_refusal(member)
+    if refusal:
+        return refusal
     if post.author_id == member.pk:
         return _("You can't like your own post.")
-    if post.is_hidden or post.is_awaiting_approval or post.topic.is_hidden:
+    if post.is_hidden or post.is_awaiting_approval or post.deleted_at or post.topic.is_hidden:
         return _("You can't like a hidden post.")
     return None
 
@@ -385,7 +420,7 @@ def topic_mark_read(*, member: User, topic: Topic, position: int, known: TopicRe
 
 
 @transaction.atomic
-def topic_retitle_move(*, topic: Topic, actor: User, title: str, board: Board) -> Topic:
+def topic_retitle_move(*, topic: Topic, actor: User, title: str, board: Board, log_action: bool = True) -> Topic:
     """Retitle a topic and/or move it to another board, with every counter moved along."""
     title = validate_title(title)
     topic = Topic.objects.select_for_update().select_related("board").get(pk=topic.pk)
@@ -414,7 +449,13 @@ def topic_retitle_move(*, topic: Topic, actor: User, title: str, board: Board) -
     else:
         Board.objects.filter(pk=old_board_id).update(version=F("version") + 1)
     logger.info("topic retitled/moved", extra={"topic_id": topic.pk, "by": actor.pk})
+    before = f"{topic.board.name}: {topic.title}"
     topic.refresh_from_db()
+    if log_action:
+        from moderation.services import log
+
+        log(actor=actor, action="move", board=topic.board, topic=topic, member=topic.author, before=before,
+            after=f"{board.name}: {topic.title}")
     return topic
 
 

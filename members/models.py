@@ -103,6 +103,9 @@ class User(AbstractUser):
     last_upheld_report_at = models.DateTimeField(_("last upheld report"), null=True, blank=True)
     accurate_reports = models.PositiveIntegerField(_("reports filed that were upheld"), default=0)
     suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
+    is_banned = models.BooleanField(_("banned"), default=False,
+                                    help_text=_("Can read, but never post, like or report again until unbanned."))
+    warning_count = models.PositiveIntegerField(_("warnings"), default=0)
     last_suspended_at = models.DateTimeField(_("last suspended"), null=True, blank=True)
 
     # rank: recomputed nightly; rank_order mirrors rank.order so member lists sort on an index

@@ -26,7 +26,7 @@ def _check_admin(actor: User) -> None:
 
 def promotable_refusal(member: User, now: datetime | None = None) -> str | None:
     now = now or timezone.now()
-    if not member.is_active:
+    if not member.is_active or member.is_banned:
         return _("This account is banned or disabled.")
     if member.suspended_until and member.suspended_until > now:
         return _("This member is suspended.")

@@ -258,6 +258,13 @@ HEARTH = {
     "MODERATOR_MIN_BOARD_SHARE": env.float("MODERATOR_MIN_BOARD_SHARE", default=0.5),
     "PROPOSAL_COOLDOWN_DAYS": env.int("PROPOSAL_COOLDOWN_DAYS", default=90),
     "INACTIVE_MODERATOR_DAYS": env.int("INACTIVE_MODERATOR_DAYS", default=60),
+    # Moderation: this many reports from members of at least this rank order (2: Regular) hide a post at
+    # once, pending review; open cases older than CASE_REMINDER_HOURS remind the board's moderators
+    # (then, a day later, the admins) through the daily task. REPORT_RATE is reports per hour.
+    "AUTO_HIDE_REPORTS": env.int("AUTO_HIDE_REPORTS", default=3),
+    "AUTO_HIDE_MIN_RANK_ORDER": env.int("AUTO_HIDE_MIN_RANK_ORDER", default=2),
+    "CASE_REMINDER_HOURS": env.int("CASE_REMINDER_HOURS", default=48),
+    "REPORT_RATE": (env.int("REPORT_RATE_COUNT", default=10), 3600),
 }
 
 CELERY_BEAT_SCHEDULE = {
