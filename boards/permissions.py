@@ -108,6 +108,9 @@ def can_see_topic(user, topic) -> bool:
 
 
 def can_see_post_body(user, post, *, is_moderator: bool) -> bool:
+    """Hidden posts: moderators and the author; deleted ones: admins only."""
+    if post.deleted_at is not None:
+        return is_admin(user)
     if not (post.is_hidden or post.is_awaiting_approval):
         return True
     return is_moderator or (user.is_authenticated and post.author_id == user.pk)

@@ -48,6 +48,9 @@ def present_posts(posts, *, viewer, board, topic, is_moderator: bool, can_reply:
         post.can_like = (viewer.is_authenticated and post.author_id != viewer.pk and not post.is_hidden
                          and not post.is_awaiting_approval)
         post.like_url = f"{post.permalink}like/"
+        post.report_url = (f"/report/post/{post.pk}/" if viewer.is_authenticated and post.author_id != viewer.pk
+                           and post.shown else None)
+        post.is_deleted = post.deleted_at is not None
         post.moderate_url = f"{post.permalink}approve/" if is_moderator and post.is_awaiting_approval else None
         rank = post.author.rank
         post.rank_name = rank.name if rank else ""

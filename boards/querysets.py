@@ -20,4 +20,4 @@ class PostQuerySet(models.QuerySet):
                 .order_by("position"))
 
     def public(self):
-        return self.filter(is_hidden=False, topic__is_hidden=False)
+        return self.filter(is_hidden=False, is_awaiting_approval=False, deleted_at__isnull=True, topic__is_hidden=False)

@@ -400,8 +400,9 @@ def _renderer() -> _Renderer:
 # what real posts reach and keep every shape well inside the render budget; the budget itself catches
 # whatever this misses. Timings are for a 30,000-character body on the development machine.
 
-#: Nested Markdown containers (``> > > - - 1. ...`` at the start of one line). Python-Markdown recurses
-#: per level and dies with RecursionError at a few hundred.
+#: Nested Markdown containers at the start of one line: ``> > - 1. ...`` and indentation (a tab or four
+#: spaces per level). Python-Markdown recurses per level and dies with RecursionError at a few hundred
+#: (``+ `` x 500, or a staircase of 240 tab-indented list items with blank lines between).
 MAX_NESTING = 32
 #: Square brackets: the link, image and reference patterns each walk from every ``[`` to its matching
 #: ``]`` (or the end of the paragraph) one character at a time. ``[`` x 30,000 took minutes.
@@ -417,9 +418,9 @@ MAX_SPLIT_STEPS = 5_000_000
 MAX_TABLE_ROW_STEPS = 250_000
 
 _BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
-# Possessive quantifiers: with plain ones this pattern backtracks exponentially on near misses.
-_CONTAINER_PREFIX_RE = re.compile(
-    r"(?m)^(?>[ \t]*+(?:>|[-*+][ \t]|[0-9]{1,9}+[.)][ \t])){" + str(MAX_NESTING) + "}"
+# Atomic groups and possessive quantifiers: with plain ones this backtracks exponentially on near misses.
+_NESTING_RE = re.compile(
+    r"(?m)^(?>\t| {4}| {0,3}(?:>|[-*+][ \t]|[0-9]{1,9}+[.)][ \t])){" + str(MAX_NESTING) + r"}[ \t]*+[-*+>0-9]"
 )
 _BRACKET_RE = re.compile(r"\\.|[\[\]]", re.DOTALL)
 _TAG_OPEN_OR_CLOSE_RE = re.compile(r"<[A-Za-z!?/]|>")
@@ -454,7 +455,7 @@ def _unclosed_tag_steps(text: str) -> int:
 
 def pathological_reason(text: str) -> str | None:
     """Why ``text`` would make Python-Markdown slow or recursive, or None. Linear scans only."""
-    if _CONTAINER_PREFIX_RE.search(text):
+    if _NESTING_RE.search(text):
         return f"more than {MAX_NESTING} nested lists or quotes"
     if _unclosed_tag_steps(text) > MAX_UNCLOSED_TAG_STEPS:
         return "unclosed tags"
@@ -509,7 +510,10 @@ def render_markdown(text: str) -> str:
     except _OverBudget as exc:
         logger.warning("render_markdown: plain-text fallback (over budget: %s)", exc)
         _local.renderer = None  # an interrupted parser may keep state: start the next render afresh
-    except Exception:  # RecursionError and whatever else Markdown or bleach may throw
+    except RecursionError:  # a traceback thousands of frames deep says nothing more than this
+        logger.warning("render_markdown: plain-text fallback (RecursionError)")
+        _local.renderer = None
+    except Exception:  # whatever else Markdown or bleach may throw
         logger.warning("render_markdown: plain-text fallback after an error", exc_info=True)
         _local.renderer = None
     try:

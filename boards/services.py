@@ -50,17 +50,16 @@ def validate_body(body: str) -> str:
     return body
 
 
-def _count_new_post(*, board_id: int | None, post: Post, new_topic: bool) -> None:
+def _count_new_post(*, board_id: int | None, post: Post, new_topic: bool, set_last: bool = True) -> None:
     """Bump the board's (unless None: a held topic is not on the board yet) and the author's counters
-    for a post that was just inserted."""
+    for a post that was just inserted. A held reply is counted but does not become the board's last post."""
     if board_id is not None:
-        Board.objects.filter(pk=board_id).update(
-            version=F("version") + 1,
-            post_count=F("post_count") + 1,
-            topic_count=F("topic_count") + (1 if new_topic else 0),
+        changes = {"version": F("version") + 1, "post_count": F("post_count") + 1,
+                   "topic_count": F("topic_count") + (1 if new_topic else 0)}
+        if set_last:
             # GREATEST keeps the newest post even when two transactions commit out of order.
-            last_post=Greatest(Coalesce(F("last_post_id"), Value(0)), Value(post.pk)),
-        )
+            changes["last_post"] = Greatest(Coalesce(F("last_post_id"), Value(0)), Value(post.pk))
+        Board.objects.filter(pk=board_id).update(**changes)
     User.objects.filter(pk=post.author_id).update(
         post_count=F("post_count") + 1,
         topic_count=F("topic_count") + (1 if new_topic else 0),
@@ -145,7 +144,9 @@ def post_create(*, topic: Topic, author: User, body: str, reply_to: Post | None 
         _count_reply_received(post=post, topic=topic, reply_to=reply_to)
     Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") + 1, last_post=post, last_post_at=now,
                                              version=F("version") + 1)
-    _count_new_post(board_id=topic.board_id, post=post, new_topic=False)
+    # a hidden (or held) topic is not on its board's counts: approving or unhiding it counts it whole
+    _count_new_post(board_id=None if topic.is_hidden else topic.board_id, post=post, new_topic=False,
+                    set_last=not held)
     logger.info("post created", extra={"post_id": post.pk, "topic_id": topic.pk, "by": author.pk})
     return post
 
@@ -393,7 +394,7 @@ def _count_like(*, post: Post, member: User, delta: int) -> None:
     User.objects.filter(pk=post.author_id).update(likes_received=F("likes_received") + delta)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # two statements, all or nothing; no savepoint inside a request
 def topic_mark_read(*, member: User, topic: Topic, position: int, known: TopicRead | None = None) -> None:
     """Move the member's read position forward (never back), counting posts read and topics entered.
     `known` is the row the caller loaded (None: the member never opened this topic). Each change is a

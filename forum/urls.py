@@ -7,6 +7,7 @@ from forum import views
 urlpatterns = [
     path("", include("boards.urls")),
     path("", include("members.urls")),
+    path("", include("moderation.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),

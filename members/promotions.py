@@ -45,7 +45,7 @@ def propose_moderators(*, now: datetime | None = None) -> list[PromotionProposal
     now = now or timezone.now()
     hearth = settings.HEARTH
     candidates = {u.pk: u for u in User.objects.filter(
-        is_active=True, rank__grants_moderation=True,
+        is_active=True, is_banned=False, rank__grants_moderation=True,
         date_joined__lte=now - timedelta(days=hearth["MODERATOR_MIN_ACCOUNT_DAYS"]),
         accurate_reports__gte=hearth["MODERATOR_MIN_ACCURATE_REPORTS"],
     ).filter(Q(last_upheld_report_at__isnull=True) | Q(last_upheld_report_at__lt=now - SIX_MONTHS))

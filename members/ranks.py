@@ -146,7 +146,8 @@ class RecomputeResult:
     seconds: float = 0.0
 
 
-USER_FIELDS = ["id", "rank_id", "rank_locked", "promoted_at", "below_rank_since", "topics_entered", "posts_read",
+USER_FIELDS = ["id", "rank_id", "rank_order", "rank_changed_at", "rank_locked", "promoted_at", "below_rank_since",
+               "topics_entered", "posts_read",
                "upheld_reports", "last_upheld_report_at", "last_suspended_at", "is_active"]
 
 

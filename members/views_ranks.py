@@ -141,4 +141,5 @@ def member_moderation(request, username):
                              % {"member": member.username, "board": board.name})
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect(member.get_absolute_url())
+    # a disabled account has no public profile to go back to
+    return redirect(member.get_absolute_url() if member.is_active else "members:promotions")

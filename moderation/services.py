@@ -308,6 +308,8 @@ def act_directly(*, actor: User, action: str, reason: str, rule: str = "", post:
                  board: Board | None = None) -> str:
     """A moderator acts without a case (lock or pin from the topic page, say). Still logged; an open case
     on the same target is resolved by it."""
+    if action not in ALL_ACTIONS:
+        raise ValidationError(_("Unknown action."))
     target_board = (topic.board if topic else None) or (post.topic.board if post else None)
     probe = Case(board=target_board, board_id=target_board.pk if target_board else None)
     refusal = permissions.action_refusal(actor, probe, action)

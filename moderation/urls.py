@@ -1,0 +1,15 @@
+from django.urls import path
+
+from moderation import views
+
+app_name = "moderation"
+
+urlpatterns = [
+    path("mod/", views.queue, name="queue"),
+    path("mod/case/<int:case_id>/", views.case_detail, name="case_detail"),
+    path("mod/case/<int:case_id>/act/", views.case_act, name="case_act"),
+    path("mod/bulk/", views.bulk_act, name="bulk_act"),
+    path("mod/log/", views.moderation_log, name="log"),
+    path("mod/<str:kind>/<int:object_id>/act/", views.act_on, name="act_on"),
+    path("report/<str:kind>/<str:object_id>/", views.report, name="report"),
+]
