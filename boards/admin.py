@@ -42,9 +42,13 @@ class TopicAdmin(admin.ModelAdmin):
     search_fields = ["title", "author__username"]
     list_select_related = ["board", "author"]
     raw_id_fields = ["author"]
-    readonly_fields = ["post_count", "created_at", "last_post_at", "slug"]
-    fields = ["board", "title", "slug", "author", "is_pinned", "is_locked", "is_hidden",
-              "post_count", "created_at", "last_post_at"]
+    # Moving, pinning, locking and hiding happen on the site, where they are logged and counters follow.
+    readonly_fields = ["board", "title", "slug", "author", "is_pinned", "is_locked", "is_hidden", "post_count",
+                       "created_at", "last_post_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
     date_hierarchy = "created_at"
     show_full_result_count = False
 
@@ -66,9 +70,10 @@ class PostAdmin(admin.ModelAdmin):
     search_fields = ["body", "author__username", "topic__title"]
     list_select_related = ["topic", "author"]
     raw_id_fields = ["topic", "author", "reply_to"]
-    readonly_fields = ["topic", "author", "position", "created_at", "edited_at", "edit_count", "body"]
-    fields = ["topic", "author", "position", "body", "created_at", "edited_at", "edit_count",
-              "is_hidden", "hidden_reason"]
+    # Hiding, deleting and restoring happen on the site, where they are logged.
+    readonly_fields = ["topic", "author", "position", "body", "created_at", "edited_at", "edit_count",
+                       "is_hidden", "hidden_reason", "is_awaiting_approval", "deleted_at", "like_count"]
+    fields = readonly_fields
     inlines = [PostRevisionInline]
     show_full_result_count = False
 
@@ -90,11 +95,33 @@ class PostRevisionAdmin(admin.ModelAdmin):
 
 @admin.register(BoardModerator)
 class BoardModeratorAdmin(admin.ModelAdmin):
+    """Appointments made here are logged, like those made from a member's profile."""
+
     list_display = ["member", "board", "granted_by", "granted_at", "is_automatic"]
     list_filter = ["board", "is_automatic"]
     search_fields = ["member__username", "board__name", "reason"]
     list_select_related = ["member", "board", "granted_by"]
     raw_id_fields = ["member", "granted_by"]
+    readonly_fields = ["granted_by", "granted_at", "is_automatic"]
+
+    def save_model(self, request, obj, form, change):
+        from moderation.services import log
+
+        if not change:
+            obj.granted_by = request.user
+        super().save_model(request, obj, form, change)
+        log(actor=request.user, action="appoint", board=obj.board, member=obj.member, reason=obj.reason)
+
+    def delete_model(self, request, obj):
+        from moderation.services import log
+
+        log(actor=request.user, action="remove_moderator", board=obj.board, member=obj.member,
+            reason="removed in the admin")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset.select_related("board", "member"):
+            self.delete_model(request, obj)
 
 
 @admin.register(ScheduledTopic)

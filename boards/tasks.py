@@ -12,9 +12,11 @@ logger = logging.getLogger(__name__)
 def check_freshness(day: str | None = None) -> int:
     """The daily check: reminders for quiet boards. Safe to run twice: each reminder is stored once."""
     from boards.freshness import send_freshness_reminders
+    from moderation.services import remind_stale_cases
 
     plans = send_freshness_reminders(date.fromisoformat(day) if day else None)
-    logger.info("freshness check done", extra={"reminders": len(plans)})
+    reminded = remind_stale_cases()  # cases left open too long, in the same daily run
+    logger.info("freshness check done", extra={"reminders": len(plans), "case_reminders": reminded})
     return len(plans)
 
 

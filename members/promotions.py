@@ -160,6 +160,9 @@ def _appoint(*, member: User, board, actor: User | None, is_automatic: bool, rea
                               reason=reason[:300])
     PromotionProposal.objects.filter(member=member, board=board, status=PromotionProposal.Status.PENDING).update(
         status=PromotionProposal.Status.APPROVED, decided_by=actor, decided_at=timezone.now())
+    from moderation.services import log
+
+    log(actor=actor, action="appoint", board=board, member=member, reason=reason)
     notice_create(recipient=member, title=_("You are now a moderator of %(board)s") % {"board": board.name},
                   body=_("You can now hide, lock and tidy up posts in this board. Thank you!"),
                   url=board.get_absolute_url(), email=True)
@@ -195,6 +198,9 @@ def remove_moderator(*, member: User, board, actor: User, reason: str) -> bool:
         is_board_moderator=BoardModerator.objects.filter(member=member).exists())
     RankChange.objects.create(member=member, kind=RankChange.Kind.MODERATOR_REMOVED, board=board, actor=actor,
                               reason=reason[:300])
+    from moderation.services import log
+
+    log(actor=actor, action="remove_moderator", board=board, member=member, reason=reason)
     notice_create(recipient=member, title=_("You no longer moderate %(board)s") % {"board": board.name},
                   body=reason, url=board.get_absolute_url(), email=True)
     return True

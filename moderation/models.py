@@ -136,6 +136,7 @@ class ModerationAction(models.Model):
         AUTO_HIDE = "auto_hide", _("Hid post automatically")
         APPOINT = "appoint", _("Appointed moderator")
         REMOVE_MODERATOR = "remove_moderator", _("Removed moderator")
+        SET_STANDING = "set_standing", _("Changed a member's powers or standing")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="moderation_actions",

@@ -374,3 +374,33 @@ def stale_cases(*, now=None):
     limit = now - timedelta(hours=settings.HEARTH["CASE_REMINDER_HOURS"])
     return Case.objects.exclude(state=Case.State.RESOLVED).filter(created_at__lt=limit).filter(
         Q(reminded_moderators_at__isnull=True) | Q(reminded_admins_at__isnull=True))
+
+
+@transaction.atomic
+def remind_stale_cases(*, now=None) -> int:
+    """Part of the daily task: cases left open too long remind their board's moderators; a day later, if
+    still open (or when the board has no moderators), the admins. One notice per person per run."""
+    from boards.models import BoardModerator
+
+    now = now or timezone.now()
+    later = now - timedelta(hours=settings.HEARTH["CASE_REMINDER_HOURS"] + 24)
+    todo: dict[int, list[Case]] = {}
+    admins = list(User.objects.filter(is_superuser=True, is_active=True))
+    for case in stale_cases(now=now).select_related("board").select_for_update(of=("self",)):
+        if case.reminded_moderators_at is None:
+            moderators = [m.member for m in BoardModerator.objects.filter(board_id=case.board_id)
+                          .select_related("member")] if case.board_id else []
+            for person in moderators or admins:
+                todo.setdefault(person.pk, [person]).append(case)
+            Case.objects.filter(pk=case.pk).update(reminded_moderators_at=now,
+                                                   reminded_admins_at=None if moderators else now)
+        elif case.reminded_admins_at is None and case.created_at < later:
+            for person in admins:
+                todo.setdefault(person.pk, [person]).append(case)
+            Case.objects.filter(pk=case.pk).update(reminded_admins_at=now)
+    for person, *cases in todo.values():
+        notice_create(recipient=person, kind="general", url="/mod/", email=True,
+                      title=_("%(count)d moderation cases have waited more than %(hours)d hours") % {
+                          "count": len(cases), "hours": settings.HEARTH["CASE_REMINDER_HOURS"]},
+                      body="\n".join(f"#{c.pk} {c.board.name if c.board else ''}" for c in cases))
+    return len(todo)
