@@ -25,7 +25,13 @@ def _fragment_context(request) -> dict:
 
 
 def _rate_ok(request, scope: str) -> bool:
+    """The site's posting limit, lowered by the member's rank (Newcomers post less often)."""
+    from members.ranks import effective_rank
+
     count, period = settings.HEARTH[f"{scope.upper()}_RATE"]
+    rank = effective_rank(request.user)
+    if rank is not None and period == 60:
+        count = min(count, rank.posts_per_minute)
     return ratelimit.hit(scope, request.user.pk, limit=count, period=period)
 
 

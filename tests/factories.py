@@ -1,4 +1,6 @@
 """factory_boy factories. Topics and posts are made through boards.services so counters stay right."""
+import time
+
 import factory
 from allauth.account.models import EmailAddress
 
@@ -65,3 +67,10 @@ def make_post(*, topic, author=None, body=None, reply_to=None):
     author = author or UserFactory()
     return services.post_create(topic=topic, author=author, body=body or f"A reply by {author.username}.",
                                 reply_to=reply_to)
+
+
+def wait_for_fresh_rate_window(period: int = 60, margin: float = 5.0) -> None:
+    """The limiter counts in fixed windows; don't start a short burst just before one rolls over."""
+    into = time.time() % period
+    if into > period - margin:
+        time.sleep(period - into + 0.05)

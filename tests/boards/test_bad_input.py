@@ -1,7 +1,6 @@
 """Bad input and forbidden actions: a readable form error, a redirect or a 403/404 page, never a 500,
 and never anything half-saved."""
 import re
-import time
 from urllib.parse import quote
 
 import pytest
@@ -9,7 +8,7 @@ from django.test import Client
 
 from boards.models import Board, Post, PostRevision, Topic
 from members.models import User
-from tests.factories import BoardFactory, UserFactory, make_post, make_topic
+from tests.factories import BoardFactory, UserFactory, make_post, make_topic, wait_for_fresh_rate_window
 
 pytestmark = pytest.mark.django_db
 
@@ -41,13 +40,6 @@ def counters(board, topic=None, user=None):
 
 def lower_limit(settings, **changes):
     settings.HEARTH = {**settings.HEARTH, **changes}
-
-
-def wait_for_fresh_rate_window(period: int = 60, margin: float = 5.0) -> None:
-    """The limiter counts in fixed windows; don't start a short burst just before one rolls over."""
-    into = time.time() % period
-    if into > period - margin:
-        time.sleep(period - into + 0.05)
 
 
 # --- starting a topic with bad input -------------------------------------------------------------

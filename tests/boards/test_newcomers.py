@@ -13,7 +13,15 @@ from boards import permissions, services
 from boards.models import Board, BoardModerator, Post, Topic
 from members.models import Notice, User
 from members.services import visit_record
-from tests.factories import BoardFactory, UserFactory, make_post, make_topic, newcomer_rank, rank_at
+from tests.factories import (
+    BoardFactory,
+    UserFactory,
+    make_post,
+    make_topic,
+    newcomer_rank,
+    rank_at,
+    wait_for_fresh_rate_window,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -444,3 +452,21 @@ def test_moving_into_an_archived_board_is_refused(client, veteran, movable, boar
     assert Topic.objects.get(pk=movable.pk).board_id == board.pk
     assert_board_counts(board)
     assert_board_counts(pastry)
+
+
+def test_a_newcomer_posts_at_a_lower_rate_than_a_member(client, topic, settings):
+    """Newcomer: 3 posts a minute (the default ladder); the site's limit (10) stays for members."""
+    newcomer = UserFactory(username="quick-newbie", rank=newcomer_rank(), rank_order=0, approved_posts=5)
+    client.force_login(newcomer)
+    wait_for_fresh_rate_window()
+    for i in range(3):
+        assert client.post(f"/t/{topic.pk}/reply/", {"body": f"Reply {i}"}).status_code == 302
+    response = client.post(f"/t/{topic.pk}/reply/", {"body": "One too many"})
+    assert response.status_code == 200
+    assert "You are posting too quickly" in response.content.decode()
+    assert not Post.objects.filter(body="One too many").exists()
+
+    member = UserFactory(username="steady-member")
+    client.force_login(member)
+    for i in range(4):
+        assert client.post(f"/t/{topic.pk}/reply/", {"body": f"Member reply {i}"}).status_code == 302
