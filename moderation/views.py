@@ -139,6 +139,8 @@ def moderation_log(request):
 
 
 def _report_target(kind: str, object_id):
+    if kind in (Case.Kind.POST, Case.Kind.TOPIC) and not str(object_id).isdigit():
+        return None, {}
     if kind == Case.Kind.POST:
         post = Post.objects.select_related("topic__board", "author").filter(pk=object_id).first()
         return post, {"post": post}
