@@ -179,7 +179,8 @@ class _Budget:
     """A CPU-time budget for the current thread, checked cheaply and often.
 
     ``check`` compares the wall clock (cheap) against a checkpoint and only reads the thread's CPU
-    clock (a system call) once the checkpoint has passed, so a busy machine doesn't make renders fail.
+    clock (a system call) once the checkpoint has passed. CPU time, not wall time, so a busy machine
+    doesn't turn ordinary posts into plain text.
     """
 
     __slots__ = ("seconds", "cpu_start", "wall_checkpoint", "active")
@@ -200,8 +201,7 @@ class _Budget:
     def check(self) -> None:
         if self.active and time.perf_counter() > self.wall_checkpoint:
             used = time.thread_time() - self.cpu_start
-            if used > self.seconds:
-                self.active = False
+            if used > self.seconds:  # and again at every later check, should some code swallow it
                 raise _OverBudget(f"{used:.3f}s CPU")
             self.wall_checkpoint = time.perf_counter() + (self.seconds - used)
 
