@@ -70,6 +70,19 @@ def targets() -> list[tuple[str, str]]:
     ]
 
 
+def member_cookie() -> str:
+    """A signed-in member's session, to measure a page as members see it (no fragment cache)."""
+    code = (
+        "from django.conf import settings\n"
+        "from django.contrib.auth import get_user_model\n"
+        "from django.test import Client\n"
+        "client = Client()\n"
+        "client.force_login(get_user_model().objects.filter(is_active=True).order_by('id').first())\n"
+        "print(client.cookies[settings.SESSION_COOKIE_NAME].value)\n"
+    )
+    return shell(code).splitlines()[-1]
+
+
 def wait_http(url: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -88,8 +101,9 @@ def to_ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def run_wrk(url: str) -> dict:
-    out = subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", url],
+def run_wrk(url: str, cookie: str | None = None) -> dict:
+    headers = ["-H", f"Cookie: sessionid={cookie}"] if cookie else []
+    out = subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", *headers, url],
                          check=True, capture_output=True, text=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = to_ms(re.search(r"^\s*50%\s+(\S+)", out, re.MULTILINE).group(1))
@@ -102,6 +116,7 @@ def main() -> int:
     seed()
     manage("collectstatic", "--noinput", "-v0")
     pages = targets()
+    cookie = member_cookie()
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "forum.wsgi:application", "-w", "2", "-b", f"127.0.0.1:{PORT}",
          "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning"],
@@ -113,8 +128,13 @@ def main() -> int:
         for _, path in pages:  # warm every worker's caches and connections
             for _ in range(20):
                 urllib.request.urlopen(f"{base}{path}", timeout=10).read()  # noqa: S310
-        for name, path in pages:
-            result = run_wrk(f"{base}{path}")
+        measured = [(name, path, None) for name, path in pages]
+        measured.append(("topic page, signed in", pages[2][1], cookie))
+        for name, path, session in measured:
+            if session:  # the member's first view writes the read position; measure the steady state
+                request = urllib.request.Request(f"{base}{path}", headers={"Cookie": f"sessionid={session}"})  # noqa: S310
+                urllib.request.urlopen(request, timeout=10).read()  # noqa: S310
+            result = run_wrk(f"{base}{path}", session)
             results.append({"page": name, "path": path, **result})
             print(f"[bench] {name:<24} {result['rps']:8.1f} req/s   p50 {result['p50_ms']:7.2f} ms   "
                   f"p99 {result['p99_ms']:7.2f} ms   errors {result['errors']}", flush=True)
