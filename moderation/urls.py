@@ -12,4 +12,5 @@ urlpatterns = [
     path("mod/log/", views.moderation_log, name="log"),
     path("mod/<str:kind>/<int:object_id>/act/", views.act_on, name="act_on"),
     path("report/<str:kind>/<str:object_id>/", views.report, name="report"),
+    path("reports/", views.my_reports, name="my_reports"),
 ]

@@ -37,8 +37,7 @@ def queue(request):
                             state=filters.get("state", ""))
     for case in cases:
         case.url = f"/mod/case/{case.pk}/"
-        case.target_url = links.post_url(case.post_id) if case.post_id else (
-            case.topic.get_absolute_url() if case.topic_id else links.member_url(case.member.username))
+        case.target_url = _case_target_url(case)
     return render(request, "moderation/queue.html", {
         "cases": cases, "form": form, "boards": selectors.moderated_boards(request.user),
         "current_board": filters.get("board"), "bulk_actions": [("dismiss", _("Dismiss")), ("hide", _("Hide posts")),
@@ -214,3 +213,22 @@ def act_on(request, kind, object_id):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(back)
+
+
+@login_required
+@require_GET
+def my_reports(request):
+    """What the member reported, and how each report was resolved."""
+    reports = (request.user.reports_filed.select_related("case__post__topic", "case__topic", "case__member")
+               .order_by("-created_at", "-id")[:50])
+    for report in reports:
+        report.target_url = _case_target_url(report.case)
+    return render(request, "moderation/my_reports.html", {"reports": reports})
+
+
+def _case_target_url(case) -> str:
+    if case.post_id:
+        return links.post_url(case.post_id)
+    if case.topic_id:
+        return case.topic.get_absolute_url()
+    return links.member_url(case.member.username)

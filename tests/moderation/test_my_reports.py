@@ -1,0 +1,33 @@
+"""Reporters see what they reported and how it was resolved."""
+import pytest
+
+from moderation import services
+from moderation.models import Case
+from tests.factories import UserFactory, make_post, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_reporter_sees_their_reports_and_the_outcome(client, board):
+    reader, moderator = UserFactory(username="reader"), UserFactory(username="mod", is_global_moderator=True)
+    topic = make_topic(board=board, title="Flour talk")
+    post = make_post(topic=topic, body="spam spam")
+    services.report_create(reporter=reader, kind=Case.Kind.POST, post=post, reason="spam")
+    client.force_login(reader)
+
+    page = client.get("/reports/").content.decode()
+    assert "Flour talk" in page and "Spam" in page and "Open" in page
+
+    services.case_act(case=Case.objects.get(post=post), actor=moderator, action="hide", reason="Spam.")
+    page = client.get("/reports/").content.decode()
+    assert "Post hidden" in page
+
+
+def test_my_reports_is_for_signed_in_members(client):
+    response = client.get("/reports/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_member_without_reports_gets_an_explanation(client, member):
+    client.force_login(member)
+    assert "You have not reported anything" in client.get("/reports/").content.decode()
