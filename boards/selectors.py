@@ -17,6 +17,14 @@ def board_list() -> QuerySet[Board]:
             .order_by("position", "id"))
 
 
+def boards_version_key() -> str:
+    """Changes whenever anything the board index shows changes (every such write bumps a board's version)."""
+    from django.db.models import Count, Max, Sum
+
+    row = Board.objects.aggregate(v=Sum("version"), n=Count("id"), m=Max("id"))
+    return f"{row['v'] or 0}.{row['n']}.{row['m'] or 0}"
+
+
 def board_topics_page(*, board: Board, page: str | None) -> tuple[PageInfo, QuerySet[Topic]]:
     """The page's numbers, and its topics as a query not yet run (a cached fragment may not need it)."""
     info = page_info(page, count=board.topic_count, per_page=settings.HEARTH["TOPICS_PER_PAGE"])

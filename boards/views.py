@@ -37,10 +37,16 @@ def _rate_ok(request, scope: str) -> bool:
 
 @require_GET
 def board_index(request):
-    boards = selectors.board_list()
-    active = [b for b in boards if not b.is_archived]
-    archived = [b for b in boards if b.is_archived]
-    return render(request, "boards/board_index.html", {"boards": active, "archived_boards": archived})
+    def split():
+        boards = list(selectors.board_list())
+        return {"active": [b for b in boards if not b.is_archived],
+                "archived": [b for b in boards if b.is_archived]}
+
+    context = {"lists": SimpleLazyObject(split), **_fragment_context(request)}
+    if context["cache_fragment"]:
+        # one cheap aggregate keys the cached list; the joined query runs only when the list changed
+        context["boards_key"] = selectors.boards_version_key()
+    return render(request, "boards/board_index.html", context)
 
 
 @require_GET

@@ -41,7 +41,7 @@ def test_the_index_lists_each_board_with_its_focus_and_counts(client, board, top
     assert "Rye" in page and "Dense and sour." in page
     assert f'href="{board.get_absolute_url()}"' in page
     assert f'href="{other.get_absolute_url()}"' in page
-    boards = {b.pk: b for b in response.context["boards"]}
+    boards = {b.pk: b for b in response.context["lists"]["active"]}
     assert (boards[board.pk].topic_count, boards[board.pk].post_count) == (1, 2)
     assert (boards[other.pk].topic_count, boards[other.pk].post_count) == (0, 0)
     assert "<dd>1</dd>" in page and "<dd>2</dd>" in page
@@ -63,8 +63,8 @@ def test_the_index_puts_archived_boards_in_their_own_section(client, board):
 
     response = client.get("/")
 
-    assert [b.name for b in response.context["boards"]] == ["Sourdough"]
-    assert [b.name for b in response.context["archived_boards"]] == ["Old news"]
+    assert [b.name for b in response.context["lists"]["active"]] == ["Sourdough"]
+    assert [b.name for b in response.context["lists"]["archived"]] == ["Old news"]
     assert "Archived boards" in html(response)
 
 

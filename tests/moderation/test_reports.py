@@ -292,7 +292,8 @@ def test_a_held_topic_cannot_be_reported_by_others(client, board):
 
 
 @pytest.mark.parametrize("url", ["/report/post/999999/", "/report/topic/999999/", "/report/member/nobody/",
-                                 "/report/board/1/", "/report/post/abc/"])
+                                 "/report/board/1/", "/report/post/abc/", "/report/post/99999999999999999999/",
+                                 "/report/topic/-1/", "/report/post/1.5/"])
 def test_nothing_to_report_is_a_404(carol_client, url):
     assert carol_client.get(url).status_code == 404
 
