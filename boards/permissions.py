@@ -24,6 +24,8 @@ def can_moderate(user, board) -> bool:
 
 def can_schedule_topics(user, board=None) -> bool:
     """Admins and moderators write seed topics ahead, for the boards they moderate."""
+    if write_refusal(user):
+        return False
     if board is None:
         return is_global_moderator(user) or bool(user.is_authenticated and user.moderated_board_ids)
     return can_moderate(user, board)
@@ -73,6 +75,11 @@ def check_reply(user, topic) -> None:
 
 def edit_refusal(user, post) -> str | None:
     board = post.topic.board
+    refusal = write_refusal(user)
+    if refusal:
+        return refusal
+    if post.deleted_at is not None and not is_admin(user):
+        return _("This post was deleted.")
     if can_moderate(user, board):
         return None
     if not user.is_authenticated or post.author_id != user.pk:

@@ -35,6 +35,8 @@ def present_topics(topics, read_positions=None):
 
 def present_posts(posts, *, viewer, board, topic, is_moderator: bool, can_reply: bool, liked_ids=frozenset()):
     now = timezone.now()
+    may_write = viewer.is_authenticated and permissions.write_refusal(viewer) is None
+    is_admin = permissions.is_admin(viewer)
     reply_base = links._pattern("boards:post_create", (("topic_id", "id"),)).format(id=topic.pk)
     for post in posts:
         post.topic = topic  # already loaded with its board: no query per post
@@ -45,19 +47,21 @@ def present_posts(posts, *, viewer, board, topic, is_moderator: bool, can_reply:
         post.edited_html = time_tag(post.edited_at, now) if post.edited_at else ""
         post.shown = permissions.can_see_post_body(viewer, post, is_moderator=is_moderator)
         post.liked = post.pk in liked_ids
-        post.can_like = (viewer.is_authenticated and post.author_id != viewer.pk and not post.is_hidden
+        post.can_like = (may_write and post.author_id != viewer.pk and not post.is_hidden
                          and not post.is_awaiting_approval)
         post.like_url = f"{post.permalink}like/"
-        post.report_url = (f"/report/post/{post.pk}/" if viewer.is_authenticated and post.author_id != viewer.pk
+        post.report_url = (f"/report/post/{post.pk}/" if may_write and post.author_id != viewer.pk
                            and post.shown else None)
         post.is_deleted = post.deleted_at is not None
+        post.can_restore = post.is_deleted and is_admin
         post.moderate_url = f"{post.permalink}approve/" if is_moderator and post.is_awaiting_approval else None
         rank = post.author.rank
         post.rank_name = rank.name if rank else ""
         post.rank_colour = rank.badge_colour if rank else ""
         post.can_edit = permissions.can_edit(viewer, post) if viewer.is_authenticated else False
         post.edit_url = f"{post.permalink}edit/" if post.can_edit else None
-        post.revisions_url = f"{post.permalink}revisions/" if is_moderator and post.edit_count else None
+        post.revisions_url = (f"{post.permalink}revisions/" if is_moderator and post.edit_count and post.shown
+                              else None)
         replyable = can_reply and not post.is_hidden and not post.is_awaiting_approval
         post.reply_url = f"{reply_base}?to={post.pk}" if replyable else None
         post.quote_url = f"{reply_base}?quote={post.pk}" if replyable else None

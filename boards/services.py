@@ -193,6 +193,9 @@ def board_render_rules(*, board: Board) -> Board:
 
 
 def _check_schedule(*, author: User, board: Board, title: str, body: str, publish_at) -> tuple[str, str]:
+    refusal = permissions.write_refusal(author)
+    if refusal:
+        raise PermissionDenied(refusal)
     if not permissions.can_schedule_topics(author, board):
         raise PermissionDenied(_("Only admins and this board's moderators can schedule topics here."))
     if board.is_archived:

@@ -168,13 +168,13 @@ def post_create(request, topic_id):
             reply_to = Post.objects.select_related("author").filter(topic=topic, pk=int(target_id)).first()
         except ValueError:
             reply_to = None
-        if reply_to is None:
+        # a post the member may not read (hidden, held, deleted) is no post to reply to
+        if reply_to is None or not permissions.can_see_post_body(
+                request.user, reply_to, is_moderator=permissions.can_moderate(request.user, topic.board)):
             raise Http404(_("The post you are replying to is not in this topic."))
 
     initial = {"reply_to": reply_to.pk if reply_to else None}
-    can_read_target = reply_to is not None and (
-        not reply_to.is_hidden or permissions.can_moderate(request.user, topic.board))
-    if request.method == "GET" and "quote" in request.GET and can_read_target:
+    if request.method == "GET" and "quote" in request.GET and reply_to is not None:
         initial["body"] = _quote(reply_to)
     form = ReplyForm(request.POST or None, initial=initial)
     preview_html = None
@@ -248,6 +248,8 @@ def post_revisions(request, post_id):
     post = _visible_post_or_404(request, post_id)
     if not permissions.can_see_revisions(request.user, post.topic.board):
         raise PermissionDenied(_("Only moderators can see earlier versions of a post."))
+    if post.deleted_at is not None and not permissions.is_admin(request.user):
+        raise PermissionDenied(_("This post was deleted; only admins can see it."))
     revisions = post.revisions.select_related("editor").order_by("-created_at", "-id")
     return render(request, "boards/post_revisions.html", {
         "board": post.topic.board, "topic": post.topic, "post": post, "revisions": revisions,

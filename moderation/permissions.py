@@ -1,6 +1,6 @@
 from django.utils.translation import gettext as _
 
-from boards.permissions import can_moderate, is_admin, is_global_moderator
+from boards.permissions import can_moderate, is_admin, is_global_moderator, write_refusal
 
 SITE_WIDE_ACTIONS = {"suspend", "ban", "unban"}  # they reach beyond one board
 ADMIN_ACTIONS = {"restore"}
@@ -14,6 +14,9 @@ def can_handle_case(user, case) -> bool:
 
 
 def action_refusal(user, case, action: str) -> str | None:
+    refusal = write_refusal(user)  # a suspended or banned moderator does not moderate either
+    if refusal:
+        return refusal
     if not can_handle_case(user, case):
         return _("You don't moderate where this happened.")
     if action in SITE_WIDE_ACTIONS and not is_global_moderator(user):

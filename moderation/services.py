@@ -30,7 +30,10 @@ ALL_ACTIONS = {"dismiss"} | TOPIC_ACTIONS | POST_ACTIONS | MEMBER_ACTIONS
 
 class AlreadyResolved(ValidationError):
     def __init__(self, case: Case):
-        who = case.resolved_by.username if case.resolved_by else _("the system")
+        # loaded here, not joined to the locked row: after waiting on the lock PostgreSQL re-reads the
+        # case but not rows joined to it, which would still say nobody resolved it
+        resolver = User.objects.filter(pk=case.resolved_by_id).first() if case.resolved_by_id else None
+        who = resolver.username if resolver else _("the system")
         super().__init__(_("%(who)s already resolved this case: %(outcome)s") % {
             "who": who, "outcome": case.resolution or case.get_state_display()})
 
@@ -40,6 +43,11 @@ def log(*, actor, action: str, reason: str = "", rule: str = "", board=None, cas
     return ModerationAction.objects.create(
         actor=actor, action=action, reason=reason[:500], rule=rule[:300], board=board, case=case, post=post,
         topic=topic, member=member, before=before, after=after)
+
+
+def _check_rule(rule: str, board: Board | None) -> None:
+    if rule and rule not in board_rules(board):
+        raise ValidationError({"rule": _("Pick one of the board's published rules.")})
 
 
 def board_rules(board: Board | None) -> list[str]:
@@ -262,7 +270,7 @@ def case_act(*, case: Case, actor: User, action: str, reason: str = "", rule: st
     if action not in ALL_ACTIONS:
         raise ValidationError(_("Unknown action."))
     case = (Case.objects.select_for_update(of=("self",))
-            .select_related("board", "post__topic__board", "topic__board", "member", "resolved_by").get(pk=case.pk))
+            .select_related("board", "post__topic__board", "topic__board", "member").get(pk=case.pk))
     if case.state == Case.State.RESOLVED:
         raise AlreadyResolved(case)
     refusal = permissions.action_refusal(actor, case, action)
@@ -271,8 +279,9 @@ def case_act(*, case: Case, actor: User, action: str, reason: str = "", rule: st
     reason = (reason or "").strip()
     if action not in ("approve", "dismiss") and not reason:
         raise ValidationError({"reason": _("Give a reason: the member sees it.")})
-    if rule and rule not in board_rules(case.board):
-        raise ValidationError({"rule": _("Pick one of the board's published rules.")})
+    _check_rule(rule, case.board)
+    if case.is_approval and action == "dismiss":
+        raise ValidationError(_("A held post is approved or rejected, not dismissed."))
     outcome = _apply(actor=actor, action=action, case=case, post=case.post,
                      topic=case.topic or (case.post.topic if case.post else None), member=case.member,
                      reason=reason, rule=rule, days=days, board=board)
@@ -317,6 +326,7 @@ def act_directly(*, actor: User, action: str, reason: str, rule: str = "", post:
         raise PermissionDenied(refusal)
     if action != "approve" and not (reason or "").strip():
         raise ValidationError({"reason": _("Give a reason: the member sees it.")})
+    _check_rule(rule, target_board)
     open_case = None
     if post is not None:
         open_case = Case.objects.filter(post=post).exclude(state=Case.State.RESOLVED).first()
@@ -332,7 +342,7 @@ def act_directly(*, actor: User, action: str, reason: str, rule: str = "", post:
 
 @transaction.atomic
 def case_claim(*, case: Case, actor: User) -> Case:
-    case = Case.objects.select_for_update(of=("self",)).select_related("board", "resolved_by").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("board").get(pk=case.pk)
     if case.state == Case.State.RESOLVED:
         raise AlreadyResolved(case)
     if not permissions.can_handle_case(actor, case):

@@ -22,6 +22,14 @@ from moderation.models import Case
 LOG_PER_PAGE = 50
 
 
+def _action_fields(request) -> dict:
+    """reason, rule, days and board from an action form; malformed numbers count as missing."""
+    board_id, days = request.POST.get("board", ""), request.POST.get("days", "")
+    return {"reason": request.POST.get("reason", ""), "rule": request.POST.get("rule", ""),
+            "days": int(days) if days.isdigit() else None,
+            "board": Board.objects.filter(pk=int(board_id)).first() if board_id.isdigit() else None}
+
+
 def _check_queue(user) -> None:
     if not permissions.can_see_queue(user):
         raise PermissionDenied(_("Only moderators can see the moderation queue."))
@@ -80,13 +88,7 @@ def case_act(request, case_id):
             services.case_add_note(case=case, actor=request.user, text=request.POST.get("text", ""))
             messages.success(request, _("Note added."))
         else:
-            board = None
-            if request.POST.get("board"):
-                board = Board.objects.filter(pk=request.POST["board"]).first()
-            days = request.POST.get("days")
-            case = services.case_act(case=case, actor=request.user, action=action,
-                                     reason=request.POST.get("reason", ""), rule=request.POST.get("rule", ""),
-                                     days=int(days) if days and days.isdigit() else None, board=board)
+            case = services.case_act(case=case, actor=request.user, action=action, **_action_fields(request))
             messages.success(request, _("Resolved: %(outcome)s") % {"outcome": case.resolution})
             return redirect("moderation:queue")
     except ValidationError as exc:
@@ -106,6 +108,8 @@ def bulk_act(request):
     cases = list(selectors.cases_for(request.user).filter(pk__in=ids))
     done, problems = services.bulk_act(cases=cases, actor=request.user, action=action,
                                        reason=request.POST.get("reason", ""))
+    found = {case.pk for case in cases}
+    problems += [_("#%(id)d: you don't moderate where this happened.") % {"id": i} for i in ids if i not in found]
     if done:
         messages.success(request, _("%(count)d cases resolved.") % {"count": len(done)})
     for problem in problems:
@@ -161,6 +165,9 @@ def report(request, kind, object_id):
     topic = target.topic if kind == Case.Kind.POST else (target if kind == Case.Kind.TOPIC else None)
     if topic is not None and not board_permissions.can_see_topic(request.user, topic):
         raise Http404(_("Nothing to report here."))
+    if kind == Case.Kind.POST and not board_permissions.can_see_post_body(
+            request.user, target, is_moderator=board_permissions.can_moderate(request.user, topic.board)):
+        raise Http404(_("Nothing to report here."))
     refusal = board_permissions.write_refusal(request.user)
     if refusal:
         raise PermissionDenied(refusal)
@@ -207,8 +214,7 @@ def act_on(request, kind, object_id):
         raise Http404
     try:
         outcome = services.act_directly(actor=request.user, action=request.POST.get("action", ""),
-                                        reason=request.POST.get("reason", ""), rule=request.POST.get("rule", ""),
-                                        **target_kwargs)
+                                        **_action_fields(request), **target_kwargs)
         messages.success(request, _("Done: %(outcome)s") % {"outcome": outcome})
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -31,8 +31,23 @@ def _clear_cache():
     from forum.cache import ResilientRedisCache
 
     ResilientRedisCache._down_until = 0.0  # a simulated outage in one test must not outlive it
-    cache.clear()  # each xdist worker has its own key prefix, but clear() empties the whole Redis db
+    _clear_own_keys(cache)
     yield
+
+
+def _clear_own_keys(cache) -> None:
+    """Empty this test process's part of the cache. On Redis, only the keys under this xdist worker's
+    prefix: clear() would flush the whole database under the other workers' feet."""
+    from django.conf import settings
+
+    prefix = settings.CACHES["default"].get("KEY_PREFIX")
+    if not settings.CACHES["default"]["BACKEND"].endswith("RedisCache") or not prefix:
+        cache.clear()
+        return
+    client = cache._cache.get_client(None, write=True)
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture
