@@ -306,9 +306,13 @@ def _after_resolution(*, case: Case, actor, action: str, outcome: str, reason: s
         notice_create(recipient=report.reporter, title=_("Your report was resolved: %(outcome)s") % {
             "outcome": outcome}, body=_("Thank you for helping keep the forum a good place."), url=link)
     if action in UPHOLDING and action != "reject":
-        body = reason + (f"\n{_('Rule applied:')} {rule}" if rule else "")
-        notice_create(recipient=case.member, title=_("A moderator acted on your content: %(outcome)s") % {
-            "outcome": outcome}, body=body, url=link, email=True)
+        _tell_member(case.member, outcome=outcome, reason=reason, rule=rule, link=link)
+
+
+def _tell_member(member: User, *, outcome: str, reason: str, rule: str, link: str) -> None:
+    """The member learns what was done to their content, why, and which rule applied."""
+    notice_create(recipient=member, title=_("A moderator acted on your content: %(outcome)s") % {"outcome": outcome},
+                  body=reason + (f"\n{_('Rule applied:')} {rule}" if rule else ""), url=link, email=True)
 
 
 @transaction.atomic
@@ -335,9 +339,13 @@ def act_directly(*, actor: User, action: str, reason: str, rule: str = "", post:
     if open_case is not None:
         return case_act(case=open_case, actor=actor, action=action, reason=reason, rule=rule, days=days,
                         board=board).resolution
-    return _apply(actor=actor, action=action, case=None, post=post, topic=topic or (post.topic if post else None),
-                  member=member or (post.author if post else None), reason=reason.strip(), rule=rule, days=days,
-                  board=board)
+    member = member or (post.author if post else None) or (topic.author if topic else None)
+    outcome = _apply(actor=actor, action=action, case=None, post=post, topic=topic or (post.topic if post else None),
+                     member=member, reason=reason.strip(), rule=rule, days=days, board=board)
+    if action in UPHOLDING and action != "reject" and member is not None:
+        _tell_member(member, outcome=outcome, reason=reason.strip(), rule=rule,
+                     link=post.get_absolute_url() if post else topic.get_absolute_url())
+    return outcome
 
 
 @transaction.atomic

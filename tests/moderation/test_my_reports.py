@@ -31,3 +31,14 @@ def test_my_reports_is_for_signed_in_members(client):
 def test_a_member_without_reports_gets_an_explanation(client, member):
     client.force_login(member)
     assert "You have not reported anything" in client.get("/reports/").content.decode()
+
+
+def test_hiding_from_the_topic_page_tells_the_author_why(client, board):
+    from members.models import Notice
+    from tests.factories import UserFactory as Users
+
+    author, moderator = Users(username="writer"), Users(username="gm", is_global_moderator=True)
+    post = make_post(topic=make_topic(board=board), author=author, body="rude words")
+    services.act_directly(actor=moderator, action="hide", reason="Be kind.", post=post)
+    notice = Notice.objects.get(recipient=author)
+    assert notice.title == "A moderator acted on your content: Post hidden" and "Be kind." in notice.body
