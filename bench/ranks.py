@@ -23,7 +23,8 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from boards.models import Post, PostLike  # noqa: E402
-from members.models import MemberVisit, User  # noqa: E402
+from members.default_ladder import ensure_default_ladder  # noqa: E402
+from members.models import MemberVisit, Rank, User  # noqa: E402
 from members.ranks import recompute_ranks  # noqa: E402
 
 MEMBERS = int(os.environ.get("BENCH_RANK_MEMBERS", "100000"))
@@ -59,6 +60,7 @@ def seed(rng: random.Random) -> None:
 
 
 def main() -> None:
+    ensure_default_ladder(Rank)  # `make bench` flushes the database, ladder included
     seed(random.Random(1))
     total = User.objects.count()
     first = recompute_ranks()

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +94,27 @@ class PostRevisionAdmin(admin.ModelAdmin):
         return False
 
 
+class BoardModeratorForm(forms.ModelForm):
+    class Meta:
+        model = BoardModerator
+        fields = ["board", "member", "reason"]
+
+    def clean(self):
+        data = super().clean()
+        member = data.get("member")
+        if self.instance.pk is None and member is not None:
+            from members.promotions import promotable_refusal
+
+            refusal = promotable_refusal(member)
+            if refusal:
+                raise forms.ValidationError(refusal)
+            if BoardModerator.objects.filter(board=data.get("board"), member=member).exists():
+                raise forms.ValidationError(_("This member already moderates this board."))
+        if not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say why, for the member's history."))
+        return data
+
+
 @admin.register(BoardModerator)
 class BoardModeratorAdmin(admin.ModelAdmin):
     """Appointments made here are logged, like those made from a member's profile."""
@@ -102,22 +124,27 @@ class BoardModeratorAdmin(admin.ModelAdmin):
     search_fields = ["member__username", "board__name", "reason"]
     list_select_related = ["member", "board", "granted_by"]
     raw_id_fields = ["member", "granted_by"]
+    form = BoardModeratorForm
     readonly_fields = ["granted_by", "granted_at", "is_automatic"]
 
-    def save_model(self, request, obj, form, change):
-        from moderation.services import log
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "member", "board"] if obj else self.readonly_fields
 
-        if not change:
-            obj.granted_by = request.user
-        super().save_model(request, obj, form, change)
-        log(actor=request.user, action="appoint", board=obj.board, member=obj.member, reason=obj.reason)
+    def save_model(self, request, obj, form, change):
+        """An appointment made here goes through the same service as one made on a profile: recorded in the
+        member's rank history and the moderation log, and told to the member."""
+        from members.promotions import appoint_moderator
+
+        if change:
+            super().save_model(request, obj, form, change)  # only the reason can change
+            return
+        appointment = appoint_moderator(member=obj.member, board=obj.board, actor=request.user, reason=obj.reason)
+        obj.pk = appointment.pk
 
     def delete_model(self, request, obj):
-        from moderation.services import log
+        from members.promotions import remove_moderator
 
-        log(actor=request.user, action="remove_moderator", board=obj.board, member=obj.member,
-            reason="removed in the admin")
-        super().delete_model(request, obj)
+        remove_moderator(member=obj.member, board=obj.board, actor=request.user, reason="removed in the admin")
 
     def delete_queryset(self, request, queryset):
         for obj in queryset.select_related("board", "member"):

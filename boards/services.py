@@ -397,13 +397,17 @@ def _count_like(*, post: Post, member: User, delta: int) -> None:
     User.objects.filter(pk=post.author_id).update(likes_received=F("likes_received") + delta)
 
 
-@transaction.atomic(savepoint=False)  # two statements, all or nothing; no savepoint inside a request
 def topic_mark_read(*, member: User, topic: Topic, position: int, known: TopicRead | None = None) -> None:
     """Move the member's read position forward (never back), counting posts read and topics entered.
     `known` is the row the caller loaded (None: the member never opened this topic). Each change is a
-    compare-and-set, so two tabs racing count every post once."""
+    compare-and-set, so two tabs racing count every post once. Re-reading costs nothing."""
     if known is not None and position <= known.last_position:
         return
+    _move_read_position(member=member, topic=topic, position=position, known=known)
+
+
+@transaction.atomic(savepoint=False)  # two statements, all or nothing; no savepoint inside a request
+def _move_read_position(*, member: User, topic: Topic, position: int, known: TopicRead | None) -> None:
     table = TopicRead._meta.db_table
     with connection.cursor() as cursor:
         if known is None:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Notice, User
+from members.models import Notice, PromotionProposal, Rank, RankChange, User
 
 
 @admin.register(User)
@@ -42,3 +42,76 @@ class NoticeAdmin(admin.ModelAdmin):
     search_fields = ["title", "recipient__username"]
     list_select_related = ["recipient"]
     raw_id_fields = ["recipient"]
+
+
+@admin.register(Rank)
+class RankAdmin(admin.ModelAdmin):
+    """The ladder. The nightly recompute applies changes; members see them on their standing page."""
+
+    list_display = ["order", "name", "badge_colour", "window_days", "min_days_visited", "min_posts",
+                    "min_likes_received", "approval_posts", "grants_moderation"]
+    list_display_links = ["name"]
+    ordering = ["order"]
+    fieldsets = [
+        (None, {"fields": ["name", "order", "badge_colour", "description"]}),
+        (_("Takes"), {"fields": ["window_days", "min_days_visited", "min_posts", "min_topics_replied",
+                                 "min_topics_entered", "min_posts_read", "min_likes_received", "min_distinct_likers",
+                                 "min_likes_given", "max_upheld_reports", "requires_clean_record"]}),
+        (_("Allows"), {"fields": ["approval_posts", "max_links", "max_images", "posts_per_minute", "report_weight",
+                                  "can_retitle_and_move", "grants_moderation"]}),
+    ]
+
+
+@admin.register(RankChange)
+class RankChangeAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "member", "kind", "from_rank", "to_rank", "board", "actor"]
+    list_filter = ["kind"]
+    search_fields = ["member__username", "reason"]
+    list_select_related = ["member", "from_rank", "to_rank", "board", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PromotionProposal)
+class PromotionProposalAdmin(admin.ModelAdmin):
+    """Decided on /promotions/ (one click, with the numbers); these actions do the same."""
+
+    list_display = ["created_at", "member", "board", "status", "decided_by", "is_automatic"]
+    list_filter = ["status", "board"]
+    search_fields = ["member__username"]
+    list_select_related = ["member", "board", "decided_by"]
+    readonly_fields = ["member", "board", "status", "numbers", "created_at", "decided_by", "decided_at",
+                       "is_automatic"]
+    actions = ["approve", "decline"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Approve the selected proposals"))
+    def approve(self, request, queryset):
+        from members.promotions import approve_proposal
+
+        self._decide(request, queryset, lambda p: approve_proposal(proposal=p, actor=request.user))
+
+    @admin.action(description=_("Decline the selected proposals"))
+    def decline(self, request, queryset):
+        from members.promotions import decline_proposal
+
+        self._decide(request, queryset, lambda p: decline_proposal(proposal=p, actor=request.user))
+
+    def _decide(self, request, queryset, decide):
+        from django.contrib import messages
+        from django.core.exceptions import ValidationError
+
+        for proposal in queryset:
+            try:
+                decide(proposal)
+            except ValidationError as exc:
+                self.message_user(request, f"{proposal}: {' '.join(exc.messages)}", messages.ERROR)

@@ -29,10 +29,16 @@ STORAGES = {
 }
 HEARTH = {**HEARTH, "DUPLICATE_WINDOW_SECONDS": 10}
 
-# Each xdist worker gets its own cache namespace on the shared test Redis.
-_worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-if CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
-    CACHES["default"]["KEY_PREFIX"] = f"hearth-test-{_worker}"  # noqa: F405
+# Each xdist worker gets a Redis database of its own (gw0 → 1, gw1 → 2, …), so that cache.clear() in one
+# worker's tests cannot empty another's rate-limit counters or cached fragments.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and REDIS_URL:  # noqa: F405
+    from urllib.parse import urlsplit, urlunsplit
+
+    _parts = urlsplit(REDIS_URL)  # noqa: F405
+    REDIS_URL = urlunsplit(_parts._replace(path=f"/{int(_worker[2:]) % 15 + 1}"))
+    CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
+    CELERY_BROKER_URL = CELERY_RESULT_BACKEND = REDIS_URL
 # Tasks run in-process in tests; the Celery integration test starts a real worker on its own queue.
 CELERY_TASK_ALWAYS_EAGER = env.bool("HEARTH_CELERY_EAGER", default=True)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("HEARTH_CELERY_QUEUE", "celery")
