@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from forum.admin import ReadOnlyAdminMixin
 from members.models import Notice, PromotionProposal, Rank, RankChange, User
 
 
@@ -63,20 +64,11 @@ class RankAdmin(admin.ModelAdmin):
 
 
 @admin.register(RankChange)
-class RankChangeAdmin(admin.ModelAdmin):
+class RankChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "member", "kind", "from_rank", "to_rank", "board", "actor"]
     list_filter = ["kind"]
     search_fields = ["member__username", "reason"]
     list_select_related = ["member", "from_rank", "to_rank", "board", "actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PromotionProposal)

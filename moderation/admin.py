@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from forum.admin import ReadOnlyAdminMixin
 from moderation.models import Case, CaseNote, ModerationAction, Report
 
 
@@ -14,7 +15,7 @@ class ReportInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: cases are handled on the site (/mod/), where every action is logged."""
 
     list_display = ["id", "kind", "board", "member", "state", "report_count", "weight", "created_at", "resolution"]
@@ -23,18 +24,9 @@ class CaseAdmin(admin.ModelAdmin):
     list_select_related = ["board", "member"]
     inlines = [ReportInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(admin.ModelAdmin):
+class ModerationActionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The log is append-only: it can be read and searched here, never changed or deleted."""
 
     list_display = ["created_at", "actor", "action", "board", "member", "reason"]
@@ -43,26 +35,8 @@ class ModerationActionAdmin(admin.ModelAdmin):
     list_select_related = ["actor", "board", "member"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CaseNote)
-class CaseNoteAdmin(admin.ModelAdmin):
+class CaseNoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["case", "author", "created_at"]
     list_select_related = ["case", "author"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
