@@ -12,11 +12,20 @@ class TopicQuerySet(models.QuerySet):
                 .order_by("-is_pinned", "-last_post_at", "-id"))
 
 
+POST_FIELDS = ["id", "topic_id", "author_id", "position", "body", "body_html", "reply_to_id", "created_at",
+               "edited_at", "edit_count", "is_hidden", "hidden_reason", "is_awaiting_approval", "like_count",
+               "deleted_at"]
+
+
 class PostQuerySet(models.QuerySet):
     def for_display(self):
         # the post replied to is shown as a link with its author's name: leave its text in the database
+        # of the joined rows, load only what a post shows: author name and rank badge, the name of the
+        # member replied to (a user row has some 50 columns; compiling and loading them all cost more
+        # than the query)
         return (self.select_related("author__rank", "reply_to__author")
-                .defer("reply_to__body", "reply_to__body_html")
+                .only(*POST_FIELDS, "author__username", "author__rank__name", "author__rank__badge_colour",
+                      "reply_to__id", "reply_to__author__username")
                 .order_by("position"))
 
     def public(self):
