@@ -45,11 +45,6 @@ def post_like(request, post_id):
     return _back_to(post)
 
 
-class RejectForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Why"), max_length=300,
-                             error_messages={"required": gettext_lazy("Say why, so the member can do better.")})
-
-
 @login_required
 @require_POST
 def post_approve(request, post_id):
@@ -78,7 +73,7 @@ def approval_queue(request):
     posts = selectors.awaiting_approval(viewer=request.user)
     for post in posts:
         post.permalink = links.post_url(post.pk)
-    return render(request, "boards/approval_queue.html", {"posts": posts, "reject_form": RejectForm()})
+    return render(request, "boards/approval_queue.html", {"posts": posts})
 
 
 @login_required

@@ -13,7 +13,10 @@ def cases_for(viewer) -> QuerySet[Case]:
     return cases
 
 
-def queue(*, viewer, board_id=None, reason="", state="", limit=200) -> list[Case]:
+QUEUE_LIMIT = 200  # the heaviest first: a moderator works from the top; filters narrow the rest
+
+
+def queue(*, viewer, board_id=None, reason="", state="", limit=QUEUE_LIMIT) -> list[Case]:
     """The queue, heaviest first, then oldest: a fixed number of queries however many cases."""
     cases = cases_for(viewer)
     cases = cases.filter(state=state) if state else cases.exclude(state=Case.State.RESOLVED)

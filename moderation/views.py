@@ -47,7 +47,8 @@ def queue(request):
         case.url = f"/mod/case/{case.pk}/"
         case.target_url = _case_target_url(case)
     return render(request, "moderation/queue.html", {
-        "cases": cases, "form": form, "boards": selectors.moderated_boards(request.user),
+        "cases": cases, "form": form, "shown_limit": selectors.QUEUE_LIMIT,
+        "more_than_shown": len(cases) >= selectors.QUEUE_LIMIT, "boards": selectors.moderated_boards(request.user),
         "current_board": filters.get("board"), "bulk_actions": [("dismiss", _("Dismiss")), ("hide", _("Hide posts")),
                                                                 ("approve", _("Approve"))],
     })

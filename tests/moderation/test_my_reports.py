@@ -42,3 +42,17 @@ def test_hiding_from_the_topic_page_tells_the_author_why(client, board):
     services.act_directly(actor=moderator, action="hide", reason="Be kind.", post=post)
     notice = Notice.objects.get(recipient=author)
     assert notice.title == "A moderator acted on your content: Post hidden" and "Be kind." in notice.body
+
+
+def test_the_queue_says_when_it_shows_only_the_heaviest_cases(client, board, settings, monkeypatch):
+    from moderation import selectors
+
+    monkeypatch.setattr(selectors, "QUEUE_LIMIT", 2)
+    moderator = UserFactory(username="gm2", is_global_moderator=True)
+    topic = make_topic(board=board)
+    for i in range(3):
+        services.report_create(reporter=UserFactory(username=f"r{i}"), kind=Case.Kind.POST,
+                               post=make_post(topic=topic), reason="spam")
+    client.force_login(moderator)
+    page = client.get("/mod/").content.decode()
+    assert "Showing the 2 heaviest cases" in page
