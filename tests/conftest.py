@@ -81,3 +81,31 @@ def topic(board, member):
 def member_client(client, member):
     client.force_login(member)
     return client
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def pastry(db):
+    """A second board, for "a moderator of board A acting on board B"."""
+    from tests.factories import BoardFactory
+
+    return BoardFactory(name="Pastry", slug="pastry")
+
+
+@pytest.fixture
+def board_mod(board):
+    from tests.factories import make_board_moderator
+
+    return make_board_moderator(board, "breadmod")
+
+
+@pytest.fixture
+def pastry_mod(pastry):
+    from tests.factories import make_board_moderator
+
+    return make_board_moderator(pastry, "pastrymod")

@@ -74,3 +74,16 @@ def wait_for_fresh_rate_window(period: int = 60, margin: float = 5.0) -> None:
     into = time.time() % period
     if into > period - margin:
         time.sleep(period - into + 0.05)
+
+
+def fresh(user: User) -> User:
+    """The member as a new request loads them (their moderated boards are cached per request)."""
+    return User.objects.select_related("rank").get(pk=user.pk)
+
+
+def make_board_moderator(board, username: str) -> User:
+    from boards.models import BoardModerator
+
+    member = UserFactory(username=username)
+    BoardModerator.objects.create(board=board, member=member)
+    return fresh(member)

@@ -10,12 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from boards import permissions, services
-from boards.models import Board, BoardModerator, Post, Topic
+from boards.models import Board, Post, Topic
 from members.models import Notice, User
 from members.services import visit_record
 from tests.factories import (
-    BoardFactory,
     UserFactory,
+    fresh,
     make_post,
     make_topic,
     newcomer_rank,
@@ -31,9 +31,6 @@ AUTHOR_NOTE = "only you and the moderators see it"
 SECRET = "My secret sourdough tip"
 
 
-def fresh(user: User) -> User:
-    """The member as a new request loads them (their moderated boards are cached per request)."""
-    return User.objects.select_related("rank").get(pk=user.pk)
 
 
 def messages_in(content: str) -> list[str]:
@@ -44,9 +41,6 @@ def topic_titles(content: str) -> list[str]:
     return re.findall(r'<a class="topic-title" href="[^"]+">([^<]+)</a>', content)
 
 
-@pytest.fixture
-def pastry(db):
-    return BoardFactory(name="Pastry", slug="pastry")
 
 
 @pytest.fixture
@@ -54,18 +48,8 @@ def newbie(db):
     return UserFactory(username="newbie", rank=newcomer_rank())
 
 
-@pytest.fixture
-def board_mod(board):
-    mod = UserFactory(username="breadmod")
-    BoardModerator.objects.create(board=board, member=mod)
-    return fresh(mod)
 
 
-@pytest.fixture
-def pastry_mod(pastry):
-    mod = UserFactory(username="pastrymod")
-    BoardModerator.objects.create(board=pastry, member=mod)
-    return fresh(mod)
 
 
 @pytest.fixture

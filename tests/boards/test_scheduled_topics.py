@@ -12,7 +12,7 @@ from boards import services
 from boards.models import Board, BoardModerator, Post, ScheduledTopic, Topic
 from boards.tasks import publish_scheduled_topics
 from members.models import User
-from tests.factories import BoardFactory, UserFactory
+from tests.factories import BoardFactory, UserFactory, make_board_moderator
 
 pytestmark = pytest.mark.django_db
 
@@ -42,18 +42,11 @@ def other_board(db):
     return BoardFactory(name="Tea", slug="tea")
 
 
-@pytest.fixture
-def board_mod(board):
-    mod = UserFactory(username="breadmod")
-    BoardModerator.objects.create(board=board, member=mod)
-    return mod
 
 
 @pytest.fixture
 def tea_mod(other_board):
-    mod = UserFactory(username="teamod")
-    BoardModerator.objects.create(board=other_board, member=mod)
-    return mod
+    return make_board_moderator(other_board, "teamod")
 
 
 # --- writing them: permissions and validation ----------------------------------------------------------------------

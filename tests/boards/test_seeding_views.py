@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from boards import freshness, services
-from boards.models import Board, BoardModerator, FreshnessReminder, ScheduledTopic, Topic
-from tests.factories import BoardFactory, UserFactory, make_topic
+from boards.models import Board, FreshnessReminder, ScheduledTopic, Topic
+from tests.factories import BoardFactory, UserFactory, make_board_moderator, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -63,18 +63,11 @@ def tea(db):
     return BoardFactory(name="Tea", slug="tea")
 
 
-@pytest.fixture
-def board_mod(board):
-    mod = UserFactory(username="breadmod")
-    BoardModerator.objects.create(board=board, member=mod)
-    return mod
 
 
 @pytest.fixture
 def tea_mod(tea):
-    mod = UserFactory(username="teamod")
-    BoardModerator.objects.create(board=tea, member=mod)
-    return mod
+    return make_board_moderator(tea, "teamod")
 
 
 @pytest.fixture

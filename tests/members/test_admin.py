@@ -9,10 +9,6 @@ from tests.factories import BoardFactory, UserFactory, rank_at
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
 
 
 @pytest.mark.parametrize("url", [

@@ -17,7 +17,7 @@ from members.promotions import (
     propose_moderators,
     remove_moderator,
 )
-from tests.factories import BoardFactory, UserFactory, make_topic, rank_at
+from tests.factories import BoardFactory, UserFactory, fresh, make_topic, rank_at
 
 pytestmark = pytest.mark.django_db
 
@@ -57,9 +57,6 @@ def carer(board_a, board_b):
     return member
 
 
-def fresh(member: User) -> User:
-    """The member as a new request would load them (cached moderated boards are per request)."""
-    return User.objects.select_related("rank").get(pk=member.pk)
 
 
 # --- who is proposed ---------------------------------------------------------------------------------------------

@@ -36,10 +36,6 @@ def page_text(response) -> str:
     return " ".join(text.split())
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
 
 
 # --- the members list --------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from boards.models import Board, BoardModerator, Post, Topic
 from members.models import Notice, User
 from moderation import services
 from moderation.models import Case, ModerationAction
-from tests.factories import BoardFactory, UserFactory, make_post, make_topic, newcomer_rank, rank_at
+from tests.factories import BoardFactory, UserFactory, fresh, make_post, make_topic, newcomer_rank, rank_at
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +25,6 @@ RULES = "1. Be kind.\n2. No advertising.\n\n3. Stay on topic."
 RULE = "2. No advertising."
 
 
-def fresh(user: User) -> User:
-    return User.objects.select_related("rank").get(pk=user.pk)
 
 
 def page(response) -> str:
@@ -57,9 +55,6 @@ def board(db):
     return BoardFactory(name="Sourdough", slug="sourdough", rules=RULES)
 
 
-@pytest.fixture
-def pastry(db):
-    return BoardFactory(name="Pastry", slug="pastry")
 
 
 @pytest.fixture
@@ -90,11 +85,6 @@ def topic_case(topic, reporters):
     return Case.objects.get(topic=topic, post__isnull=True)
 
 
-@pytest.fixture
-def board_mod(board):
-    mod = UserFactory(username="breadmod")
-    BoardModerator.objects.create(board=board, member=mod)
-    return fresh(mod)
 
 
 @pytest.fixture

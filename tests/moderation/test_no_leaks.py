@@ -15,7 +15,7 @@ from boards.models import BoardModerator, Post, PostLike, ScheduledTopic
 from members.models import User
 from moderation import services
 from moderation.models import Case, Report
-from tests.factories import BoardFactory, UserFactory, make_post, make_topic, newcomer_rank, rank_at
+from tests.factories import UserFactory, fresh, make_post, make_topic, newcomer_rank, rank_at
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +23,6 @@ SECRET = "Zebra-striped sourdough secret"
 TOPIC_TITLE = "Quarantined thread about scams"
 
 
-def fresh(user: User) -> User:
-    return User.objects.select_related("rank").get(pk=user.pk)
 
 
 def page(response) -> str:
@@ -41,23 +39,10 @@ def login(client, user):
     return client
 
 
-@pytest.fixture
-def pastry(db):
-    return BoardFactory(name="Pastry", slug="pastry")
 
 
-@pytest.fixture
-def board_mod(board):
-    mod = UserFactory(username="breadmod")
-    BoardModerator.objects.create(board=board, member=mod)
-    return fresh(mod)
 
 
-@pytest.fixture
-def pastry_mod(pastry):
-    mod = UserFactory(username="pastrymod")
-    BoardModerator.objects.create(board=pastry, member=mod)
-    return fresh(mod)
 
 
 @pytest.fixture

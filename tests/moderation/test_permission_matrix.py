@@ -13,7 +13,7 @@ from boards.models import BoardModerator
 from members.models import User
 from moderation import services
 from moderation.models import Case, CaseNote, ModerationAction
-from tests.factories import BoardFactory, UserFactory, make_post, make_topic, newcomer_rank
+from tests.factories import BoardFactory, UserFactory, fresh, make_post, make_topic, newcomer_rank
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +40,6 @@ class World:
     users: dict
 
 
-def fresh(user: User) -> User:
-    return User.objects.select_related("rank").get(pk=user.pk)
 
 
 def page(response) -> str:

@@ -12,12 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from boards import services as board_services
-from boards.models import BoardModerator, Post, Topic
+from boards.models import Post, Topic
 from members.models import Notice, User
 from members.services import visit_record
 from moderation import services
 from moderation.models import Case, ModerationAction, Report
-from tests.factories import BoardFactory, UserFactory, make_post, make_topic, newcomer_rank, rank_at
+from tests.factories import UserFactory, fresh, make_post, make_topic, newcomer_rank, rank_at
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +25,6 @@ MAX_QUERIES = 12
 NOTE = "Internal: this looks like the same spammer as last week"
 
 
-def fresh(user: User) -> User:
-    return User.objects.select_related("rank").get(pk=user.pk)
 
 
 def page(response) -> str:
@@ -49,23 +47,10 @@ def listed_cases(response) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
-@pytest.fixture
-def pastry(db):
-    return BoardFactory(name="Pastry", slug="pastry")
 
 
-@pytest.fixture
-def board_mod(board):
-    mod = UserFactory(username="breadmod")
-    BoardModerator.objects.create(board=board, member=mod)
-    return fresh(mod)
 
 
-@pytest.fixture
-def pastry_mod(pastry):
-    mod = UserFactory(username="pastrymod")
-    BoardModerator.objects.create(board=pastry, member=mod)
-    return fresh(mod)
 
 
 def report_post(post, *orders, reason="spam", note=""):

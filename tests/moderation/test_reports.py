@@ -13,7 +13,7 @@ from boards.models import BoardModerator, Post
 from members.models import User
 from moderation import services
 from moderation.models import Case, ModerationAction, Report
-from tests.factories import BoardFactory, UserFactory, make_post, make_topic, newcomer_rank, rank_at
+from tests.factories import BoardFactory, UserFactory, fresh, make_post, make_topic, newcomer_rank, rank_at
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,6 @@ LOGIN_URL = "/accounts/login/"
 SECRET = "The secret crumb recipe"
 
 
-def fresh(user: User) -> User:
-    return User.objects.select_related("rank").get(pk=user.pk)
 
 
 def page(response) -> str:
