@@ -11,6 +11,11 @@ def is_admin(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
 
 
+def check_admin(user, message: str) -> None:
+    if not is_admin(user):
+        raise PermissionDenied(message)
+
+
 def is_global_moderator(user) -> bool:
     return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.is_global_moderator))
 
@@ -124,16 +129,20 @@ def can_see_post_body(user, post, *, is_moderator: bool) -> bool:
 
 
 def can_retitle_and_move(user, topic) -> bool:
+    return can_retitle_in_board(user, topic.board)
+
+
+def can_retitle_in_board(user, board) -> bool:
     """Moderators, and members whose rank allows it in a board they are active in (they posted there
-    within their rank's window)."""
-    if can_moderate(user, topic.board):
+    within their rank's window). Moving a topic needs this on both boards."""
+    if can_moderate(user, board):
         return True
     if not (user.is_authenticated and user.is_active and user.rank_id and user.rank.can_retitle_and_move):
         return False
     from boards.models import Post
 
     since = timezone.now() - timedelta(days=user.rank.window_days or 3650)
-    return Post.objects.filter(author=user, topic__board_id=topic.board_id, created_at__gte=since,
+    return Post.objects.filter(author=user, topic__board_id=board.pk, created_at__gte=since,
                                is_hidden=False).exists()
 
 

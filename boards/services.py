@@ -437,8 +437,7 @@ def topic_retitle_move(*, topic: Topic, actor: User, title: str, board: Board, l
     if board.pk != topic.board_id:
         if board.is_archived:
             raise ValidationError({"board": _("That board is archived.")})
-        if not (permissions.can_moderate(actor, board) or permissions.can_retitle_and_move(
-                actor, Topic(board=board, board_id=board.pk))):
+        if not permissions.can_retitle_in_board(actor, board):
             raise PermissionDenied(_("You can only move topics into boards you are active in."))
     old_board_id = topic.board_id
     changes = {"version": F("version") + 1}

@@ -9,11 +9,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from boards import freshness, permissions, services
 from boards.forms import ScheduledTopicForm, SnoozeForm, add_service_errors
 from boards.models import Board, FreshnessReminder, ScheduledTopic
+from boards.permissions import check_admin
 
 
 def _check_admin(user) -> None:
-    if not permissions.is_admin(user):
-        raise PermissionDenied(_("Only admins can see the forum's freshness."))
+    check_admin(user, _("Only admins can see the forum's freshness."))
 
 
 @login_required

@@ -5,12 +5,13 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from boards.permissions import check_admin
 from members.models import PromotionProposal, RankChange, User
 from members.services import notice_create
 
@@ -19,9 +20,8 @@ logger = logging.getLogger(__name__)
 SIX_MONTHS = timedelta(days=182)
 
 
-def _check_admin(actor: User) -> None:
-    if not (actor.is_authenticated and actor.is_active and actor.is_superuser):
-        raise PermissionDenied(_("Only admins can appoint or remove moderators."))
+def _check_admin(user) -> None:
+    check_admin(user, _("Only admins can appoint or remove moderators."))
 
 
 def promotable_refusal(member: User, now: datetime | None = None) -> str | None:

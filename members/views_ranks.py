@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from boards.links import member_url
 from boards.models import Board
 from boards.pagination import PageOutOfRange, page_info
-from boards.permissions import is_admin
+from boards.permissions import check_admin
 from members import promotions, ranks
 from members.models import PromotionProposal, User
 
@@ -72,8 +72,7 @@ def standing(request, username=None):
 
 
 def _check_admin(user) -> None:
-    if not is_admin(user):
-        raise PermissionDenied(_("Only admins decide on moderators."))
+    check_admin(user, _("Only admins decide on moderators."))
 
 
 @login_required

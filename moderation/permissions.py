@@ -7,17 +7,23 @@ ADMIN_ACTIONS = {"restore"}
 
 
 def can_handle_case(user, case) -> bool:
-    """Board moderators handle their boards' cases; reports on members are for global moderators."""
-    if case.board_id is None:
+    return can_act_in(user, case.board)
+
+
+def can_act_in(user, board) -> bool:
+    """Board moderators act in their boards; where there is no board (reports on members), only global
+    moderators and admins do."""
+    if board is None:
         return is_global_moderator(user)
-    return can_moderate(user, case.board)
+    return can_moderate(user, board)
 
 
-def action_refusal(user, case, action: str) -> str | None:
+def action_refusal(user, board, action: str) -> str | None:
+    """Why `user` may not take `action` on something in `board` (None: a member, site-wide), or None."""
     refusal = write_refusal(user)  # a suspended or banned moderator does not moderate either
     if refusal:
         return refusal
-    if not can_handle_case(user, case):
+    if not can_act_in(user, board):
         return _("You don't moderate where this happened.")
     if action in SITE_WIDE_ACTIONS and not is_global_moderator(user):
         return _("Only global moderators and admins can suspend or ban members.")

@@ -273,7 +273,7 @@ def case_act(*, case: Case, actor: User, action: str, reason: str = "", rule: st
             .select_related("board", "post__topic__board", "topic__board", "member").get(pk=case.pk))
     if case.state == Case.State.RESOLVED:
         raise AlreadyResolved(case)
-    refusal = permissions.action_refusal(actor, case, action)
+    refusal = permissions.action_refusal(actor, case.board, action)
     if refusal:
         raise PermissionDenied(refusal)
     reason = (reason or "").strip()
@@ -324,8 +324,7 @@ def act_directly(*, actor: User, action: str, reason: str, rule: str = "", post:
     if action not in ALL_ACTIONS:
         raise ValidationError(_("Unknown action."))
     target_board = (topic.board if topic else None) or (post.topic.board if post else None)
-    probe = Case(board=target_board, board_id=target_board.pk if target_board else None)
-    refusal = permissions.action_refusal(actor, probe, action)
+    refusal = permissions.action_refusal(actor, target_board, action)
     if refusal:
         raise PermissionDenied(refusal)
     if action != "approve" and not (reason or "").strip():
