@@ -40,3 +40,17 @@ def member_url(username: str) -> str:
 
 def topic_unread_url(topic_id: int) -> str:
     return _pattern("boards:topic_unread", (("topic_id", "id"),)).format(id=topic_id)
+
+
+def post_page_url(name: str, post_id: int) -> str:
+    """A URL under one post, by URL name: "boards:post_edit", "boards:post_like", …"""
+    return _pattern(name, (("post_id", "id"),)).format(id=post_id)
+
+
+def reply_url(topic_id: int) -> str:
+    return _pattern("boards:post_create", (("topic_id", "id"),)).format(id=topic_id)
+
+
+def report_url(kind: str, object_id) -> str:
+    return _pattern("moderation:report", (("kind", "text"), ("object_id", "id"))).format(
+        text=quote(kind, safe=_SAFE), id=object_id)

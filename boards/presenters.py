@@ -37,7 +37,7 @@ def present_posts(posts, *, viewer, board, topic, is_moderator: bool, can_reply:
     now = timezone.now()
     may_write = viewer.is_authenticated and permissions.write_refusal(viewer) is None
     is_admin = permissions.is_admin(viewer)
-    reply_base = links._pattern("boards:post_create", (("topic_id", "id"),)).format(id=topic.pk)
+    reply_base = links.reply_url(topic.pk)
     for post in posts:
         post.topic = topic  # already loaded with its board: no query per post
         post.permalink = links.post_url(post.pk)
@@ -49,18 +49,20 @@ def present_posts(posts, *, viewer, board, topic, is_moderator: bool, can_reply:
         post.liked = post.pk in liked_ids
         post.can_like = (may_write and post.author_id != viewer.pk and not post.is_hidden
                          and not post.is_awaiting_approval)
-        post.like_url = f"{post.permalink}like/"
-        post.report_url = (f"/report/post/{post.pk}/" if may_write and post.author_id != viewer.pk
+        post.like_url = links.post_page_url("boards:post_like", post.pk)
+        post.report_url = (links.report_url("post", post.pk) if may_write and post.author_id != viewer.pk
                            and post.shown else None)
         post.is_deleted = post.deleted_at is not None
         post.can_restore = post.is_deleted and is_admin
-        post.moderate_url = f"{post.permalink}approve/" if is_moderator and post.is_awaiting_approval else None
+        post.moderate_url = (links.post_page_url("boards:post_approve", post.pk)
+                             if is_moderator and post.is_awaiting_approval else None)
         rank = post.author.rank
         post.rank_name = rank.name if rank else ""
         post.rank_colour = rank.badge_colour if rank else ""
         post.can_edit = permissions.can_edit(viewer, post) if viewer.is_authenticated else False
-        post.edit_url = f"{post.permalink}edit/" if post.can_edit else None
-        post.revisions_url = (f"{post.permalink}revisions/" if is_moderator and post.edit_count and post.shown
+        post.edit_url = links.post_page_url("boards:post_edit", post.pk) if post.can_edit else None
+        post.revisions_url = (links.post_page_url("boards:post_revisions", post.pk)
+                              if is_moderator and post.edit_count and post.shown
                               else None)
         replyable = can_reply and not post.is_hidden and not post.is_awaiting_approval
         post.reply_url = f"{reply_base}?to={post.pk}" if replyable else None
