@@ -1,10 +1,9 @@
-from django import forms
 from django.contrib import admin
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from boards import services
-from boards.models import Board, BoardModerator, FreshnessReminder, Post, PostRevision, ScheduledTopic, Topic
+from boards.models import Board, FreshnessReminder, Post, PostRevision, ScheduledTopic, Topic
 
 
 @admin.register(Board)
@@ -92,63 +91,6 @@ class PostRevisionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
-
-
-class BoardModeratorForm(forms.ModelForm):
-    class Meta:
-        model = BoardModerator
-        fields = ["board", "member", "reason"]
-
-    def clean(self):
-        data = super().clean()
-        member = data.get("member")
-        if self.instance.pk is None and member is not None:
-            from members.promotions import promotable_refusal
-
-            refusal = promotable_refusal(member)
-            if refusal:
-                raise forms.ValidationError(refusal)
-            if BoardModerator.objects.filter(board=data.get("board"), member=member).exists():
-                raise forms.ValidationError(_("This member already moderates this board."))
-        if not (data.get("reason") or "").strip():
-            self.add_error("reason", _("Say why, for the member's history."))
-        return data
-
-
-@admin.register(BoardModerator)
-class BoardModeratorAdmin(admin.ModelAdmin):
-    """Appointments made here are logged, like those made from a member's profile."""
-
-    list_display = ["member", "board", "granted_by", "granted_at", "is_automatic"]
-    list_filter = ["board", "is_automatic"]
-    search_fields = ["member__username", "board__name", "reason"]
-    list_select_related = ["member", "board", "granted_by"]
-    raw_id_fields = ["member", "granted_by"]
-    form = BoardModeratorForm
-    readonly_fields = ["granted_by", "granted_at", "is_automatic"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [*self.readonly_fields, "member", "board"] if obj else self.readonly_fields
-
-    def save_model(self, request, obj, form, change):
-        """An appointment made here goes through the same service as one made on a profile: recorded in the
-        member's rank history and the moderation log, and told to the member."""
-        from members.promotions import appoint_moderator
-
-        if change:
-            super().save_model(request, obj, form, change)  # only the reason can change
-            return
-        appointment = appoint_moderator(member=obj.member, board=obj.board, actor=request.user, reason=obj.reason)
-        obj.pk = appointment.pk
-
-    def delete_model(self, request, obj):
-        from members.promotions import remove_moderator
-
-        remove_moderator(member=obj.member, board=obj.board, actor=request.user, reason="removed in the admin")
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset.select_related("board", "member"):
-            self.delete_model(request, obj)
 
 
 @admin.register(ScheduledTopic)

@@ -12,10 +12,11 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from boards.models import Board, Post, Topic
+from boards.models import Board, BoardModerator, Post, Topic
 from boards.rendering import render_markdown
 from boards.services import make_slug
-from members.models import User
+from members.default_ladder import ensure_default_ladder
+from members.models import Rank, User
 
 DEMO_PASSWORD = "hearth-demo"  # noqa: S105 - documented demo accounts, local only
 
@@ -225,9 +226,6 @@ def seed_small() -> None:
 
 def _demo_standing(users: list[User]) -> None:
     """Give the demo members ranks (and one a board to moderate) so badges and roles show at once."""
-    from members.default_ladder import ensure_default_ladder
-    from members.models import Rank
-
     ensure_default_ladder(Rank)
     ladder = {r.order: r for r in Rank.objects.all()}
     orders = [4, 3, 2, 2, 1, 1, 1, 0]
@@ -236,8 +234,6 @@ def _demo_standing(users: list[User]) -> None:
         # demo posts count as approved, so nobody's next post waits
         User.objects.filter(pk=user.pk).update(rank=rank, rank_order=order, approved_posts=user.post_count or 0,
                                                days_visited=10 * (order + 1), rank_locked=order == 4)
-    from boards.models import BoardModerator
-
     BoardModerator.objects.create(board=Board.objects.get(slug="sourdough-starters"), member=users[0],
                                   reason="Demo: cares for the starters board.")
 

@@ -15,9 +15,13 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from boards import links
+from boards.emails import claim_reminder_email, reminder_title, send_reminder_email
 from boards.models import Board, BoardModerator, FreshnessReminder, Post, ScheduledTopic, Topic
+from forum import links
 from members.models import User
+from notices.services import notice_create
+
+__all__ = ["claim_reminder_email", "reminder_title"]  # re-exported: they belong to the reminder's email
 
 logger = logging.getLogger(__name__)
 
@@ -167,15 +171,8 @@ def plan_reminders(day: date) -> list[ReminderPlan]:
     return list(plans.values())
 
 
-def reminder_title(plan_or_report_boards: list[dict]) -> str:
-    names = ", ".join(b["name"] for b in plan_or_report_boards)
-    return _("Quiet boards need a seed today: %(names)s") % {"names": names}
-
-
 def record_reminder(plan: ReminderPlan) -> tuple[FreshnessReminder, bool]:
     """Store the reminder and its site notice, once. Returns (reminder, created)."""
-    from members.services import notice_create
-
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -184,8 +181,9 @@ def record_reminder(plan: ReminderPlan) -> tuple[FreshnessReminder, bool]:
         except IntegrityError:
             return FreshnessReminder.objects.get(recipient=plan.recipient, day=plan.day), False
         reminder.boards.set(plan.quiet_board_ids)
-        notice_create(recipient=plan.recipient, kind="freshness", title=reminder_title(plan.boards),
-                      body="\n".join(_board_line(b) for b in plan.boards),
+        notice_create(recipient=plan.recipient, kind="freshness", verb="freshness",
+                      params={"boards": [{key: b[key] for key in ("name", "days_since_topic", "days_since_post")}
+                                         for b in plan.boards]},
                       url=settings.HEARTH["SITE_URL"] + "/freshness/"
                       if plan.recipient.is_superuser else plan.boards[0]["url"])
         _queue_email(reminder.pk)
@@ -193,7 +191,7 @@ def record_reminder(plan: ReminderPlan) -> tuple[FreshnessReminder, bool]:
     return reminder, True
 
 
-def _board_line(board: dict) -> str:
+def board_line(board: dict) -> str:
     return _("%(name)s: %(topic_days)d days since the last topic, %(post_days)d since the last post") % {
         "name": board["name"], "topic_days": board["days_since_topic"], "post_days": board["days_since_post"]}
 
@@ -227,20 +225,7 @@ RESEND_DAYS = 3  # reminders whose email could not go out are retried by the nex
 def _queue_email(reminder_id: int) -> None:
     """Queue the email once the reminder is committed. If the broker is down, the reminder stays
     unsent and a later run of the daily check (the same day or up to RESEND_DAYS later) queues it again."""
-    from boards.tasks import send_reminder_email
-
     transaction.on_commit(lambda: send_reminder_email.delay(reminder_id=reminder_id), robust=True)
-
-
-def claim_reminder_email(reminder_id: int) -> FreshnessReminder | None:
-    """Take the right to email this reminder; None when it was sent, or is being sent, already."""
-    stale = timezone.now() - timedelta(minutes=10)
-    claimed = FreshnessReminder.objects.filter(pk=reminder_id, emailed_at__isnull=True).filter(
-        Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=stale)
-    ).update(email_claimed_at=timezone.now())
-    if not claimed:
-        return None
-    return FreshnessReminder.objects.select_related("recipient").get(pk=reminder_id)
 
 
 def snooze_board(*, board: Board, days: int, by: User) -> Board:
@@ -249,3 +234,8 @@ def snooze_board(*, board: Board, days: int, by: User) -> Board:
     board.reminders_snoozed_until = until
     logger.info("board reminders snoozed", extra={"board_id": board.pk, "days": days, "by": by.pk})
     return board
+
+
+def recent_reminders(limit: int = 50):
+    return (FreshnessReminder.objects.select_related("recipient").prefetch_related("boards")
+            .order_by("-day", "-id")[:limit])

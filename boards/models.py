@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from boards import links
-from boards.querysets import PostQuerySet, TopicQuerySet
+from boards.querysets import BoardQuerySet, PostQuerySet, TopicQuerySet
+from forum import links
 
 
 class Board(models.Model):
@@ -37,6 +37,8 @@ class Board(models.Model):
         _("quiet after days without a post"), null=True, blank=True,
         help_text=_("Leave empty for the site default."))
     reminders_snoozed_until = models.DateField(_("reminders snoozed until"), null=True, blank=True)
+
+    objects = BoardQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -172,7 +174,7 @@ class BoardModerator(models.Model):
         super().save(*args, **kwargs)
         type(self.member).objects.filter(pk=self.member_id).update(is_board_moderator=True)
         self.member.is_board_moderator = True
-        self.member.__dict__.pop("moderated_board_ids", None)  # a cached answer from before is stale
+        self.member.__dict__.pop("_hearth_moderated_board_ids", None)  # boards.permissions' cached answer is stale
 
 
 class ScheduledTopic(models.Model):

@@ -1,30 +1,54 @@
-"""Who may do what. `can_*` answers, `check_*` raises PermissionDenied with a reason a person can read."""
+"""Who may do what to the content of the boards, and the loaders that fetch and authorize at once.
+
+`*_refusal` returns the reason a person can read (or None), `can_*` answers, `check_*` raises
+PermissionDenied. A viewer who may not see an object gets 404 from the loaders, never a 403 that would
+confirm it exists. Account state (banned, suspended, unverified) is members.permissions.
+"""
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from boards.models import Board, BoardModerator, Post, ScheduledTopic, Topic
+from members.permissions import (  # noqa: F401 - re-exported: the boards' gate speaks for account state too
+    check_admin,
+    check_can_write,
+    is_admin,
+    is_global_moderator,
+    is_moderator_anywhere,
+    is_suspended,
+    write_refusal,
+)
 
-def is_admin(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+_MODERATED = "_hearth_moderated_board_ids"
 
 
-def check_admin(user, message: str) -> None:
-    if not is_admin(user):
-        raise PermissionDenied(message)
+def moderated_board_ids(user) -> frozenset[int]:
+    """The boards this member moderates by appointment: one query, at most once per user object (a
+    request). Members who moderate nothing (the flag on their row says so) cost no query."""
+    if not (user.is_authenticated and user.is_board_moderator):
+        return frozenset()
+    ids = user.__dict__.get(_MODERATED)
+    if ids is None:
+        ids = frozenset(BoardModerator.objects.filter(member_id=user.pk).values_list("board_id", flat=True))
+        user.__dict__[_MODERATED] = ids
+    return ids
 
 
-def is_global_moderator(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.is_global_moderator))
+def forget_moderated_boards(user) -> None:
+    """After an appointment or a removal: the cached answer is stale."""
+    user.__dict__.pop(_MODERATED, None)
 
 
 def can_moderate(user, board) -> bool:
     """Admins and global moderators moderate every board; board moderators their own boards."""
     if is_global_moderator(user):
         return True
-    return bool(user.is_authenticated and user.is_active and board.pk in user.moderated_board_ids)
+    return bool(user.is_authenticated and user.is_active and board.pk in moderated_board_ids(user))
 
 
 def can_schedule_topics(user, board=None) -> bool:
@@ -32,23 +56,19 @@ def can_schedule_topics(user, board=None) -> bool:
     if write_refusal(user):
         return False
     if board is None:
-        return is_global_moderator(user) or bool(user.is_authenticated and user.moderated_board_ids)
+        return is_global_moderator(user) or bool(moderated_board_ids(user))
     return can_moderate(user, board)
+
+
+def can_edit_scheduled(user, item: ScheduledTopic) -> bool:
+    return can_schedule_topics(user, item.board)
 
 
 def posting_refusal(user, board, topic=None) -> str | None:
     """Why `user` may not post in `board` (or reply to `topic`), or None when they may."""
-    if not user.is_authenticated:
-        return _("Log in to post.")
-    if not user.is_active:
-        return _("This account is disabled.")
-    if user.is_banned:
-        return _("Your account is banned: you can read, but not post.")
-    if user.suspended_until and user.suspended_until > timezone.now():
-        return _("Your account is suspended until %(until)s: you can read, but not post.") % {
-            "until": timezone.localtime(user.suspended_until).strftime("%Y-%m-%d %H:%M")}
-    if not user.email_verified:
-        return _("Confirm your email address before posting. Check your inbox or resend the link from your account.")
+    refusal = write_refusal(user, posting=True)
+    if refusal:
+        return refusal
     if board.is_archived:
         return _("This board is archived and takes no new posts.")
     if topic is not None and topic.is_locked and not can_moderate(user, board):
@@ -139,8 +159,6 @@ def can_retitle_in_board(user, board) -> bool:
         return True
     if not (user.is_authenticated and user.is_active and user.rank_id and user.rank.can_retitle_and_move):
         return False
-    from boards.models import Post
-
     since = timezone.now() - timedelta(days=user.rank.window_days or 3650)
     return Post.objects.filter(author=user, topic__board_id=board.pk, created_at__gte=since,
                                is_hidden=False).exists()
@@ -150,17 +168,71 @@ def can_see_revisions(user, board) -> bool:
     return can_moderate(user, board)
 
 
-def write_refusal(user) -> str | None:
-    """Why a signed-in member may not write anything (post, like, report), or None."""
-    if not user.is_authenticated:
-        return _("Log in first.")
-    if not user.is_active:
-        return _("This account is disabled.")
-    if user.is_banned:
-        return _("Your account is banned: you can read, but not post, like or report.")
-    if user.suspended_until and user.suspended_until > timezone.now():
-        return _("Your account is suspended until %(until)s: you can read, but not post, like or report.") % {
-            "until": timezone.localtime(user.suspended_until).strftime("%Y-%m-%d %H:%M")}
-    if not user.email_verified:
-        return _("Confirm your email address first.")
-    return None
+# ---------------------------------------------------------------- loaders: fetch and authorize
+
+
+def board_or_404(slug: str) -> Board:
+    board = Board.objects.filter(slug=slug).first()
+    if board is None:
+        raise Http404(_("No such board."))
+    return board
+
+
+def topic_for_viewer(*, topic_id: int, viewer) -> Topic | None:
+    topic = Topic.objects.select_related("board").filter(pk=topic_id).first()
+    if topic is None or not can_see_topic(viewer, topic):
+        return None
+    return topic
+
+
+def topic_for_viewer_or_404(viewer, topic_id: int, *, with_author: bool = False) -> Topic:
+    topics = Topic.objects.select_related("board", "author") if with_author else Topic.objects.select_related("board")
+    topic = topics.filter(pk=topic_id).first()
+    if topic is None or not can_see_topic(viewer, topic):
+        raise Http404(_("No such topic."))
+    return topic
+
+
+def post_for_viewer_or_404(viewer, post_id: int) -> Post:
+    """A post whose topic the viewer may see (its body may still be hidden from them: see
+    can_see_post_body)."""
+    post = Post.objects.select_related("topic__board", "author").filter(pk=post_id).first()
+    if post is None or not can_see_topic(viewer, post.topic):
+        raise Http404(_("No such post."))
+    return post
+
+
+def readable_post_or_404(viewer, post_id: int | None, *, topic: Topic | None = None) -> Post:
+    """A post the viewer may read in full (to reply to, quote or report it)."""
+    if post_id is None:
+        raise Http404(_("No such post."))
+    posts = Post.objects.select_related("topic__board", "author")
+    if topic is not None:
+        posts = posts.filter(topic=topic)
+    post = posts.filter(pk=post_id).first()
+    if (post is None or not can_see_topic(viewer, post.topic)
+            or not can_see_post_body(viewer, post, is_moderator=can_moderate(viewer, post.topic.board))):
+        raise Http404(_("No such post."))
+    return post
+
+
+def scheduled_item_for_editor_or_404(user, item_id: int) -> ScheduledTopic:
+    """A scheduled topic the user may change. Another board's draft is not shown to them at all (404),
+    so its existence leaks to nobody."""
+    item = ScheduledTopic.objects.select_related("board").filter(pk=item_id).first()
+    if item is None or not can_schedule_topics(user, item.board):
+        raise Http404(_("No such scheduled topic."))
+    if not can_edit_scheduled(user, item):
+        raise PermissionDenied(_("Only admins and this board's moderators can change it."))
+    if item.published_at is not None:
+        raise PermissionDenied(_("This topic has been published already; edit the topic itself."))
+    return item
+
+
+def moderated_filter(user, field: str = "board") -> Q:
+    """A filter for rows that belong to the boards `user` moderates (`field` names the row's board):
+    everything for admins and global moderators, the appointed boards' rows for board moderators,
+    nothing for anyone else."""
+    if is_global_moderator(user):
+        return Q()
+    return Q(**{f"{field}__in": moderated_board_ids(user)})

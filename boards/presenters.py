@@ -2,17 +2,17 @@
 
 Everything here is plain Python over rows the selectors already loaded: no queries.
 """
+from django.conf import settings
 from django.utils import timezone
 
-from boards import links, permissions
-from boards.pagination import num_pages
+from boards import permissions
+from forum import links
 from forum.humantime import time_tag
+from forum.pagination import num_pages
 
 
 def present_topics(topics, read_positions=None):
     """`read_positions`: {topic id: last position read} for a signed-in member (None: a visitor)."""
-    from django.conf import settings
-
     per_page = settings.HEARTH["POSTS_PER_PAGE"]
     now = timezone.now()
     for topic in topics:
@@ -33,7 +33,7 @@ def present_topics(topics, read_positions=None):
     return topics
 
 
-def present_posts(posts, *, viewer, board, topic, is_moderator: bool, can_reply: bool, liked_ids=frozenset()):
+def present_posts(posts, *, viewer, topic, is_moderator: bool, can_reply: bool, liked_ids=frozenset()):
     now = timezone.now()
     may_write = viewer.is_authenticated and permissions.write_refusal(viewer) is None
     is_admin = permissions.is_admin(viewer)
@@ -54,7 +54,7 @@ def present_posts(posts, *, viewer, board, topic, is_moderator: bool, can_reply:
                            and post.shown else None)
         post.is_deleted = post.deleted_at is not None
         post.can_restore = post.is_deleted and is_admin
-        post.moderate_url = (links.post_page_url("boards:post_approve", post.pk)
+        post.moderate_url = (links.post_page_url("moderation:post_approve", post.pk)
                              if is_moderator and post.is_awaiting_approval else None)
         rank = post.author.rank
         post.rank_name = rank.name if rank else ""

@@ -1,6 +1,18 @@
 from django.db import models
 
 
+class BoardQuerySet(models.QuerySet):
+    def moderated_by(self, user):
+        """The boards `user` moderates: all of them for admins and global moderators, their appointed
+        boards for board moderators, none for everyone else. The one place this filter is written."""
+        from_flags = user.is_authenticated and user.is_active
+        if from_flags and (user.is_superuser or user.is_global_moderator):
+            return self
+        if not (from_flags and user.is_board_moderator):
+            return self.none()
+        return self.filter(moderators__member_id=user.pk)
+
+
 class TopicQuerySet(models.QuerySet):
     def visible(self):
         return self.filter(is_hidden=False)

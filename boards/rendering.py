@@ -40,6 +40,7 @@ import bleach
 import markdown
 from bleach import html5lib_shim
 from bleach.linkifier import TLDS, LinkifyFilter
+from django.conf import settings
 from markdown.htmlparser import HTMLExtractor
 from markdown.preprocessors import HtmlBlockPreprocessor
 
@@ -95,8 +96,6 @@ _HEADING_SHIFT = {"h1": "h3", "h2": "h4", "h3": "h5", "h4": "h6", "h5": "h6", "h
 def body_max_chars() -> int:
     """The longest body accepted: ``settings.HEARTH["BODY_MAX_CHARS"]``, read on every call."""
     try:
-        from django.conf import settings
-
         value = int(settings.HEARTH["BODY_MAX_CHARS"])
     except Exception:  # Django not configured, no HEARTH, no key, not a number
         return DEFAULT_BODY_MAX_CHARS

@@ -3,12 +3,12 @@ queries, whatever the page lists."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 
-from boards import permissions
-from boards.models import Board, Post, Topic
-from boards.pagination import PageInfo, page_info
+from boards.models import Board, BoardModerator, Post, PostLike, ScheduledTopic, Topic, TopicRead
+from forum.links import topic_url
+from forum.pagination import PageInfo, page_info
 
 
 def board_list() -> QuerySet[Board]:
@@ -19,8 +19,6 @@ def board_list() -> QuerySet[Board]:
 
 def boards_version_key() -> str:
     """Changes whenever anything the board index shows changes (every such write bumps a board's version)."""
-    from django.db.models import Count, Max, Sum
-
     row = Board.objects.aggregate(v=Sum("version"), n=Count("id"), m=Max("id"))
     return f"{row['v'] or 0}.{row['n']}.{row['m'] or 0}"
 
@@ -30,13 +28,6 @@ def board_topics_page(*, board: Board, page: str | None) -> tuple[PageInfo, Quer
     info = page_info(page, count=board.topic_count, per_page=settings.HEARTH["TOPICS_PER_PAGE"])
     topics = Topic.objects.filter(board=board).visible().for_list()[info.offset: info.offset + info.per_page]
     return info, topics
-
-
-def topic_for_viewer(*, topic_id: int, viewer) -> Topic | None:
-    topic = Topic.objects.select_related("board").filter(pk=topic_id).first()
-    if topic is None or not permissions.can_see_topic(viewer, topic):
-        return None
-    return topic
 
 
 def topic_posts_page(*, topic: Topic, page: str | None) -> tuple[PageInfo, QuerySet[Post]]:
@@ -71,6 +62,11 @@ def post_page_number(post: Post) -> int:
     return (post.position - 1) // settings.HEARTH["POSTS_PER_PAGE"] + 1
 
 
+def post_in_page_url(post: Post) -> str:
+    """The post on its page of the topic, at its anchor."""
+    return f"{topic_url(post.topic_id, post.topic.slug, post_page_number(post))}#p{post.pk}"
+
+
 def member_recent_posts(*, member, limit: int = 10) -> list[Post]:
     return list(
         Post.objects.filter(author=member).public()
@@ -80,8 +76,6 @@ def member_recent_posts(*, member, limit: int = 10) -> list[Post]:
 
 def read_positions(*, member, topics) -> dict[int, int] | None:
     """{topic id: last position read} for the topics of one page; None for visitors. One query."""
-    from boards.models import TopicRead
-
     if not member.is_authenticated:
         return None
     ids = [t.pk for t in topics]
@@ -89,16 +83,19 @@ def read_positions(*, member, topics) -> dict[int, int] | None:
 
 
 def topic_read(*, member, topic):
-    from boards.models import TopicRead
-
     if not member.is_authenticated:
         return None
     return TopicRead.objects.filter(member=member, topic=topic).first()
 
 
-def liked_post_ids(*, member, posts) -> frozenset[int]:
-    from boards.models import PostLike
+def first_unread_post(*, member, topic: Topic) -> Post | None:
+    """The first post the member has not read yet (the last one when they read them all)."""
+    read = topic_read(member=member, topic=topic)
+    position = min((read.last_position if read else 0) + 1, topic.post_count)
+    return Post.objects.filter(topic=topic, position=position).only("id", "position", "topic_id").first()
 
+
+def liked_post_ids(*, member, posts) -> frozenset[int]:
     if not member.is_authenticated or not posts:
         return frozenset()
     return frozenset(PostLike.objects.filter(member=member, post_id__in=[p.pk for p in posts])
@@ -106,15 +103,23 @@ def liked_post_ids(*, member, posts) -> frozenset[int]:
 
 
 def board_moderators(*, board) -> list:
-    from boards.models import BoardModerator
-
     return list(BoardModerator.objects.filter(board=board).select_related("member__rank").order_by("granted_at"))
 
 
-def awaiting_approval(*, viewer, limit: int = 200) -> list[Post]:
-    """Held posts in the boards the viewer moderates, oldest first."""
-    posts = (Post.objects.filter(is_awaiting_approval=True).select_related("topic__board", "author__rank")
-             .order_by("created_at", "id"))
-    if not permissions.is_global_moderator(viewer):
-        posts = posts.filter(topic__board_id__in=viewer.moderated_board_ids)
-    return list(posts[:limit])
+def member_moderates(*, member) -> QuerySet[BoardModerator]:
+    return BoardModerator.objects.filter(member=member).select_related("board").order_by("board__position")
+
+
+def quote_of(post: Post, *, intro: str) -> str:
+    """The post's text as a Markdown quote, after `intro` ("**alice** wrote:")."""
+    quoted = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())
+    return intro + "\n" + quoted + "\n\n"
+
+
+def seedable_boards(user) -> QuerySet[Board]:
+    return Board.objects.moderated_by(user).filter(is_archived=False).order_by("position", "id")
+
+
+def scheduled_topics(user) -> QuerySet[ScheduledTopic]:
+    return ScheduledTopic.objects.select_related("board", "author", "published_topic").filter(
+        board__in=Board.objects.moderated_by(user))

@@ -10,16 +10,13 @@ urlpatterns = [
     path("b/<str:slug>/new/", views.topic_create, name="topic_create"),
     path("t/<int:topic_id>/", views.topic_redirect, name="topic_redirect"),
     path("t/<int:topic_id>/reply/", views.post_create, name="post_create"),
-    # before the slugged topic URL; make_slug never hands out these words as slugs
+    # before the slugged topic URL; make_slug never hands out these words as slugs ("manage" is moderation's)
     path("t/<int:topic_id>/unread/", views_actions.topic_unread, name="topic_unread"),
-    path("t/<int:topic_id>/manage/", views_actions.topic_manage, name="topic_manage"),
     path("t/<int:topic_id>/<str:slug>/", views.topic_detail, name="topic_detail"),
     path("p/<int:post_id>/", views.post_redirect, name="post_redirect"),
     path("p/<int:post_id>/edit/", views.post_edit, name="post_edit"),
     path("p/<int:post_id>/revisions/", views.post_revisions, name="post_revisions"),
     path("p/<int:post_id>/like/", views_actions.post_like, name="post_like"),
-    path("p/<int:post_id>/approve/", views_actions.post_approve, name="post_approve"),
-    path("mod/approvals/", views_actions.approval_queue, name="approval_queue"),
     path("freshness/", views_seeding.freshness_overview, name="freshness"),
     path("freshness/boards/<int:board_id>/snooze/", views_seeding.board_snooze, name="board_snooze"),
     path("seed/", views_seeding.scheduled_list, name="scheduled_list"),

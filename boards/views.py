@@ -1,19 +1,21 @@
+"""Reading and writing in the boards: the index, a board, a topic, replying and editing. Each view loads
+through a loader or selector, calls at most one service, and renders."""
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from boards import links, permissions, selectors, services
+from boards import permissions, selectors, services
 from boards.forms import PostEditForm, ReplyForm, TopicForm, add_service_errors
-from boards.models import Board, Post
-from boards.pagination import PageOutOfRange
 from boards.presenters import present_posts, present_topics
 from boards.rendering import render_markdown
-from forum import ratelimit
+from forum import links
+from forum.numbers import parse_id
+from forum.pagination import PageOutOfRange
 
 
 def _fragment_context(request) -> dict:
@@ -22,17 +24,6 @@ def _fragment_context(request) -> dict:
     ("3 minutes ago") can lag, by at most FRAGMENT_CACHE_SECONDS."""
     return {"cache_fragment": not request.user.is_authenticated,
             "fragment_seconds": settings.HEARTH["FRAGMENT_CACHE_SECONDS"]}
-
-
-def _rate_ok(request, scope: str) -> bool:
-    """The site's posting limit, lowered by the member's rank (Newcomers post less often)."""
-    from members.ranks import effective_rank
-
-    count, period = settings.HEARTH[f"{scope.upper()}_RATE"]
-    rank = effective_rank(request.user)
-    if rank is not None and period == 60:
-        count = min(count, rank.posts_per_minute)
-    return ratelimit.hit(scope, request.user.pk, limit=count, period=period)
 
 
 @require_GET
@@ -51,7 +42,7 @@ def board_index(request):
 
 @require_GET
 def board_detail(request, slug):
-    board = get_object_or_404(Board, slug=slug)
+    board = permissions.board_or_404(slug)
     try:
         page, topics = selectors.board_topics_page(board=board, page=request.GET.get("page"))
     except PageOutOfRange as out:
@@ -64,51 +55,46 @@ def board_detail(request, slug):
             list(topics), selectors.read_positions(member=request.user, topics=topics))),
         "moderators": selectors.board_moderators(board=board),
         "can_start_topic": permissions.can_start_topic(request.user, board),
-        "can_schedule": permissions.can_schedule_topics(request.user, board) if request.user.is_authenticated
-        else False,
+        "can_schedule": permissions.can_schedule_topics(request.user, board),
         "page_base_url": links.board_url(board.slug),
         **_fragment_context(request),
     })
 
 
+def _preview(request, form) -> str | None:
+    """The rendered body when the member asked for a preview (and the form is valid), else None."""
+    if request.method == "POST" and "preview" in request.POST and form.is_valid():
+        return render_markdown(form.cleaned_data["body"])
+    return None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def topic_create(request, slug):
-    board = get_object_or_404(Board, slug=slug)
+    board = permissions.board_or_404(slug)
     permissions.check_start_topic(request.user, board)
     form = TopicForm(request.POST or None)
-    preview_html = None
-    if request.method == "POST" and form.is_valid():
-        if "preview" in request.POST:
-            preview_html = render_markdown(form.cleaned_data["body"])
-        elif (duplicate := selectors.recent_duplicate_topic(board=board, author=request.user,
-                                                           **form.cleaned_data)) is not None:
-            return redirect(duplicate.get_absolute_url())  # a double submit: the first one's topic
-        elif not _rate_ok(request, "topic"):
-            form.add_error(None, _("You are starting topics too quickly. Wait a minute and try again."))
+    preview_html = _preview(request, form)
+    if request.method == "POST" and preview_html is None and form.is_valid():
+        try:
+            # a double submit comes back as the first one's topic, without spending the rate limit
+            topic = services.topic_create(board=board, author=request.user, rate_limit=True, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
         else:
-            try:
-                topic = services.topic_create(board=board, author=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                return redirect(topic.get_absolute_url())
+            return redirect(topic.get_absolute_url())
     return render(request, "boards/topic_create.html", {"board": board, "form": form, "preview_html": preview_html})
 
 
 @require_GET
 def topic_redirect(request, topic_id):
-    topic = selectors.topic_for_viewer(topic_id=topic_id, viewer=request.user)
-    if topic is None:
-        raise Http404(_("No such topic."))
+    topic = permissions.topic_for_viewer_or_404(request.user, topic_id)
     return redirect(topic.get_absolute_url(), permanent=True)
 
 
 @require_GET
 def topic_detail(request, topic_id, slug):
-    topic = selectors.topic_for_viewer(topic_id=topic_id, viewer=request.user)
-    if topic is None:
-        raise Http404(_("No such topic."))
+    topic = permissions.topic_for_viewer_or_404(request.user, topic_id)
     canonical = links.topic_url(topic.pk, topic.slug)
     if slug != topic.slug:
         query = request.META.get("QUERY_STRING")
@@ -128,8 +114,8 @@ def topic_detail(request, topic_id, slug):
 
     def build_posts():
         rows = list(posts)
-        return present_posts(rows, viewer=user, board=board, topic=topic, is_moderator=is_moderator,
-                             can_reply=can_reply, liked_ids=selectors.liked_post_ids(member=user, posts=rows))
+        return present_posts(rows, viewer=user, topic=topic, is_moderator=is_moderator, can_reply=can_reply,
+                             liked_ids=selectors.liked_post_ids(member=user, posts=rows))
 
     return render(request, "boards/topic_detail.html", {
         "board": board,
@@ -148,95 +134,58 @@ def topic_detail(request, topic_id, slug):
     })
 
 
-def _quote(post: Post) -> str:
-    quoted = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())
-    return _("**%(author)s** wrote:") % {"author": post.author.username} + "\n" + quoted + "\n\n"
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_create(request, topic_id):
-    topic = selectors.topic_for_viewer(topic_id=topic_id, viewer=request.user)
-    if topic is None:
-        raise Http404(_("No such topic."))
+    topic = permissions.topic_for_viewer_or_404(request.user, topic_id)
     permissions.check_reply(request.user, topic)
-
-    reply_to = None
-    target_id = request.POST.get("reply_to") or request.GET.get("to") or request.GET.get("quote")
-    if target_id:
-        try:
-            reply_to = Post.objects.select_related("author").filter(topic=topic, pk=int(target_id)).first()
-        except ValueError:
-            reply_to = None
-        # a post the member may not read (hidden, held, deleted) is no post to reply to
-        if reply_to is None or not permissions.can_see_post_body(
-                request.user, reply_to, is_moderator=permissions.can_moderate(request.user, topic.board)):
-            raise Http404(_("The post you are replying to is not in this topic."))
-
+    target = request.POST.get("reply_to") or request.GET.get("to") or request.GET.get("quote")
+    # a post the member may not read (hidden, held, deleted), or no post at all, is no post to reply to: 404
+    reply_to = permissions.readable_post_or_404(request.user, parse_id(target), topic=topic) if target else None
     initial = {"reply_to": reply_to.pk if reply_to else None}
     if request.method == "GET" and "quote" in request.GET and reply_to is not None:
-        initial["body"] = _quote(reply_to)
+        initial["body"] = selectors.quote_of(reply_to, intro=_("**%(author)s** wrote:")
+                                             % {"author": reply_to.author.username})
     form = ReplyForm(request.POST or None, initial=initial)
-    preview_html = None
-    if request.method == "POST" and form.is_valid():
-        if "preview" in request.POST:
-            preview_html = render_markdown(form.cleaned_data["body"])
-        elif (duplicate := selectors.recent_duplicate_post(topic=topic, author=request.user,
-                                                          body=form.cleaned_data["body"])) is not None:
-            # a double submit: show the post the first submit made, without spending the rate limit
-            return redirect(f"{links.topic_url(topic.pk, topic.slug, selectors.post_page_number(duplicate))}"
-                            f"#p{duplicate.pk}")
-        elif not _rate_ok(request, "post"):
-            form.add_error(None, _("You are posting too quickly. Wait a minute and try again."))
+    preview_html = _preview(request, form)
+    if request.method == "POST" and preview_html is None and form.is_valid():
+        try:
+            # a double submit comes back as the first one's post, without spending the rate limit
+            post = services.post_create(topic=topic, author=request.user, body=form.cleaned_data["body"],
+                                        reply_to=reply_to, rate_limit=True)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
         else:
-            try:
-                post = services.post_create(topic=topic, author=request.user, body=form.cleaned_data["body"],
-                                            reply_to=reply_to)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                page = selectors.post_page_number(post)
-                return redirect(f"{links.topic_url(topic.pk, topic.slug, page)}#p{post.pk}")
+            return redirect(selectors.post_in_page_url(post))
     return render(request, "boards/post_create.html", {
         "board": topic.board, "topic": topic, "form": form, "reply_to": reply_to, "preview_html": preview_html,
     })
 
 
-def _visible_post_or_404(request, post_id) -> Post:
-    post = Post.objects.select_related("topic__board", "author").filter(pk=post_id).first()
-    if post is None or not permissions.can_see_topic(request.user, post.topic):
-        raise Http404(_("No such post."))
-    return post
-
-
 @require_GET
 def post_redirect(request, post_id):
-    post = _visible_post_or_404(request, post_id)
-    page = selectors.post_page_number(post)
-    return redirect(f"{links.topic_url(post.topic_id, post.topic.slug, page)}#p{post.pk}")
+    post = permissions.post_for_viewer_or_404(request.user, post_id)
+    return redirect(selectors.post_in_page_url(post))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_edit(request, post_id):
-    post = _visible_post_or_404(request, post_id)
+    post = permissions.post_for_viewer_or_404(request.user, post_id)
     permissions.check_edit(request.user, post)
     topic = post.topic
     with_title = post.position == 1
     initial = {"body": post.body, "title": topic.title if with_title else ""}
     form = PostEditForm(request.POST or None, initial=initial, with_title=with_title)
-    preview_html = None
-    if request.method == "POST" and form.is_valid():
-        if "preview" in request.POST:
-            preview_html = render_markdown(form.cleaned_data["body"])
+    preview_html = _preview(request, form)
+    if request.method == "POST" and preview_html is None and form.is_valid():
+        try:
+            services.post_edit(post=post, editor=request.user, body=form.cleaned_data["body"],
+                               title=form.cleaned_data.get("title") if with_title else None)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
         else:
-            try:
-                services.post_edit(post=post, editor=request.user, body=form.cleaned_data["body"],
-                                   title=form.cleaned_data.get("title") if with_title else None)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                return redirect(links.post_url(post.pk))
+            return redirect(links.post_url(post.pk))
     return render(request, "boards/post_edit.html", {
         "board": topic.board, "topic": topic, "post": post, "form": form, "preview_html": preview_html,
     })
@@ -245,12 +194,12 @@ def post_edit(request, post_id):
 @login_required
 @require_GET
 def post_revisions(request, post_id):
-    post = _visible_post_or_404(request, post_id)
+    post = permissions.post_for_viewer_or_404(request.user, post_id)
     if not permissions.can_see_revisions(request.user, post.topic.board):
         raise PermissionDenied(_("Only moderators can see earlier versions of a post."))
     if post.deleted_at is not None and not permissions.is_admin(request.user):
         raise PermissionDenied(_("This post was deleted; only admins can see it."))
-    revisions = post.revisions.select_related("editor").order_by("-created_at", "-id")
     return render(request, "boards/post_revisions.html", {
-        "board": post.topic.board, "topic": post.topic, "post": post, "revisions": revisions,
+        "board": post.topic.board, "topic": post.topic, "post": post,
+        "revisions": post.revisions.select_related("editor").order_by("-created_at", "-id"),
     })

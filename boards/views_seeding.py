@@ -6,28 +6,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from boards import freshness, permissions, services
+from boards import freshness, permissions, selectors, services
 from boards.forms import ScheduledTopicForm, SnoozeForm, add_service_errors
-from boards.models import Board, FreshnessReminder, ScheduledTopic
-from boards.permissions import check_admin
+from boards.models import Board, ScheduledTopic
 
 
 def _check_admin(user) -> None:
-    check_admin(user, _("Only admins can see the forum's freshness."))
+    permissions.check_admin(user, _("Only admins can see the forum's freshness."))
 
 
 @login_required
 @require_http_methods(["GET"])
 def freshness_overview(request):
     _check_admin(request.user)
-    day = freshness.today()
     launch = freshness.in_launch_phase()
-    reminders = (FreshnessReminder.objects.select_related("recipient").prefetch_related("boards")
-                 .order_by("-day", "-id")[:50])
     return render(request, "boards/freshness.html", {
-        "rows": freshness.board_freshness(day, launch=launch),
+        "rows": freshness.board_freshness(freshness.today(), launch=launch),
         "launch_phase": launch,
-        "reminders": reminders,
+        "reminders": freshness.recent_reminders(),
         "snooze_form": SnoozeForm(),
     })
 
@@ -50,13 +46,6 @@ def board_snooze(request, board_id):
     return redirect("boards:freshness")
 
 
-def _seedable_boards(user):
-    boards = Board.objects.filter(is_archived=False).order_by("position", "id")
-    if permissions.is_global_moderator(user):
-        return boards
-    return boards.filter(pk__in=user.moderated_board_ids)
-
-
 def _check_scheduler(user) -> None:
     if not permissions.can_schedule_topics(user):
         raise PermissionDenied(_("Only admins and board moderators can schedule seed topics."))
@@ -66,9 +55,7 @@ def _check_scheduler(user) -> None:
 @require_http_methods(["GET"])
 def scheduled_list(request):
     _check_scheduler(request.user)
-    items = ScheduledTopic.objects.select_related("board", "author", "published_topic")
-    if not permissions.is_global_moderator(request.user):
-        items = items.filter(board_id__in=request.user.moderated_board_ids)
+    items = selectors.scheduled_topics(request.user)
     return render(request, "boards/scheduled_list.html", {
         "pending": items.filter(published_at__isnull=True).order_by("publish_at", "id"),
         "published": items.filter(published_at__isnull=False).order_by("-published_at", "-id")[:20],
@@ -76,18 +63,16 @@ def scheduled_list(request):
 
 
 def _scheduled_form_view(request, item: ScheduledTopic | None):
-    boards = _seedable_boards(request.user)
     initial = {"board": request.GET.get("board")} if item is None else {
         "board": item.board_id, "title": item.title, "body": item.body, "publish_at": item.publish_at}
-    form = ScheduledTopicForm(request.POST or None, boards=boards, initial=initial)
+    form = ScheduledTopicForm(request.POST or None, boards=selectors.seedable_boards(request.user), initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             if item is None:
-                services.scheduled_topic_create(author=request.user, **data)
+                services.scheduled_topic_create(author=request.user, **form.cleaned_data)
                 messages.success(request, _("The topic is scheduled."))
             else:
-                services.scheduled_topic_update(item=item, editor=request.user, **data)
+                services.scheduled_topic_update(item=item, editor=request.user, **form.cleaned_data)
                 messages.success(request, _("The scheduled topic is saved."))
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -103,25 +88,16 @@ def scheduled_create(request):
     return _scheduled_form_view(request, None)
 
 
-def _editable_item(request, item_id) -> ScheduledTopic:
-    item = get_object_or_404(ScheduledTopic.objects.select_related("board"), pk=item_id)
-    if not permissions.can_schedule_topics(request.user, item.board):
-        raise PermissionDenied(_("Only admins and this board's moderators can change it."))
-    if item.published_at is not None:
-        raise PermissionDenied(_("This topic has been published already; edit the topic itself."))
-    return item
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def scheduled_edit(request, item_id):
-    return _scheduled_form_view(request, _editable_item(request, item_id))
+    return _scheduled_form_view(request, permissions.scheduled_item_for_editor_or_404(request.user, item_id))
 
 
 @login_required
 @require_POST
 def scheduled_delete(request, item_id):
-    item = _editable_item(request, item_id)
+    item = permissions.scheduled_item_for_editor_or_404(request.user, item_id)
     services.scheduled_topic_delete(item=item, by=request.user)
     messages.success(request, _("The scheduled topic is deleted."))
     return redirect("boards:scheduled_list")

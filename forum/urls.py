@@ -4,10 +4,14 @@ from django.urls import include, path
 
 from forum import views
 
+# The project's composition root: the one module of `forum` that names the apps above it. moderation
+# comes before boards: its t/<id>/manage/ must win over the slugged topic URL.
 urlpatterns = [
+    path("", include("moderation.urls")),
     path("", include("boards.urls")),
     path("", include("members.urls")),
-    path("", include("moderation.urls")),
+    path("", include("notices.urls")),
+    path("", include("standing.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),

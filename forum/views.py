@@ -1,5 +1,6 @@
 import logging
 
+import redis
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
@@ -23,8 +24,6 @@ def _check_database() -> bool:
 def _check_redis() -> bool | None:
     if not settings.REDIS_URL:
         return None
-    import redis
-
     try:
         client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
         try:

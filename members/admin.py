@@ -3,7 +3,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from forum.admin import ReadOnlyAdminMixin
-from members.models import Notice, PromotionProposal, Rank, RankChange, User
+from members.models import Rank, RankChange, User
+from members.signals import member_standing_changed
 
 
 @admin.register(User)
@@ -21,11 +22,8 @@ class UserAdmin(BaseUserAdmin):
         super().save_model(request, obj, form, change)
         changed = [name for name in form.changed_data if name in self.MODERATION_FIELDS]
         if change and changed:
-            from moderation.services import log
-
-            log(actor=request.user, action="set_standing", member=obj,
-                reason="changed in the admin: " + ", ".join(changed),
-                after="\n".join(f"{name}: {getattr(obj, name)}" for name in changed))
+            member_standing_changed.send(sender=User, member=obj, actor=request.user, changed=changed,
+                                         after="\n".join(f"{name}: {getattr(obj, name)}" for name in changed))
 
     fieldsets = [
         *BaseUserAdmin.fieldsets,
@@ -34,15 +32,6 @@ class UserAdmin(BaseUserAdmin):
         (_("Standing"), {"fields": ["rank", "rank_locked", "is_banned", "suspended_until", "warning_count",
                                     "upheld_reports"]}),
     ]
-
-
-@admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
-    list_display = ["title", "recipient", "kind", "created_at", "read_at"]
-    list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter)]
-    search_fields = ["title", "recipient__username"]
-    list_select_related = ["recipient"]
-    raw_id_fields = ["recipient"]
 
 
 @admin.register(Rank)
@@ -69,41 +58,3 @@ class RankChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["member__username", "reason"]
     list_select_related = ["member", "from_rank", "to_rank", "board", "actor"]
-
-
-@admin.register(PromotionProposal)
-class PromotionProposalAdmin(admin.ModelAdmin):
-    """Decided on /promotions/ (one click, with the numbers); these actions do the same."""
-
-    list_display = ["created_at", "member", "board", "status", "decided_by", "is_automatic"]
-    list_filter = ["status", "board"]
-    search_fields = ["member__username"]
-    list_select_related = ["member", "board", "decided_by"]
-    readonly_fields = ["member", "board", "status", "numbers", "created_at", "decided_by", "decided_at",
-                       "is_automatic"]
-    actions = ["approve", "decline"]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.action(description=_("Approve the selected proposals"))
-    def approve(self, request, queryset):
-        from members.promotions import approve_proposal
-
-        self._decide(request, queryset, lambda p: approve_proposal(proposal=p, actor=request.user))
-
-    @admin.action(description=_("Decline the selected proposals"))
-    def decline(self, request, queryset):
-        from members.promotions import decline_proposal
-
-        self._decide(request, queryset, lambda p: decline_proposal(proposal=p, actor=request.user))
-
-    def _decide(self, request, queryset, decide):
-        from django.contrib import messages
-        from django.core.exceptions import ValidationError
-
-        for proposal in queryset:
-            try:
-                decide(proposal)
-            except ValidationError as exc:
-                self.message_user(request, f"{proposal}: {' '.join(exc.messages)}", messages.ERROR)

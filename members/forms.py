@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import User, timezone_choices
+from members.permissions import is_moderator_anywhere
 
 
 class PreferencesForm(forms.ModelForm):
@@ -18,7 +19,7 @@ class PreferencesForm(forms.ModelForm):
         user = self.instance
         if not user.is_superuser:
             del self.fields["freshness_reminders"]
-        if not (user.is_superuser or user.is_global_moderator or user.moderated_board_ids):
+        if not is_moderator_anywhere(user):
             del self.fields["board_freshness_reminders"]
 
 

@@ -2,8 +2,9 @@ import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+from forum.links import member_url
 
 
 def timezone_choices():
@@ -75,7 +76,7 @@ class Rank(models.Model):
 
 
 class User(AbstractUser):
-    """A member. Counters are denormalized and changed only by boards.services, inside the write."""
+    """A member. Counters are denormalized and changed only by the services that record them, inside the write."""
 
     email_verified = models.BooleanField(
         _("email verified"), default=False,
@@ -85,6 +86,8 @@ class User(AbstractUser):
         _("global moderator"), default=False, help_text=_("Moderates every board."),
     )
     timezone = models.CharField(_("time zone"), max_length=64, blank=True, default="")
+    # the language the member last used the site in: emails and digests are written in it
+    language = models.CharField(_("language"), max_length=16, blank=True, default="")
     post_count = models.PositiveIntegerField(_("posts"), default=0)
     topic_count = models.PositiveIntegerField(_("topics"), default=0)
     unread_notice_count = models.PositiveIntegerField(_("unread notices"), default=0, editable=False)
@@ -145,42 +148,7 @@ class User(AbstractUser):
         return self.username
 
     def get_absolute_url(self):
-        from boards.links import member_url
-
         return member_url(self.username)
-
-    @cached_property
-    def moderated_board_ids(self) -> frozenset[int]:
-        """The boards this member moderates by appointment: one query, at most once per request."""
-        if not self.pk or not self.is_board_moderator:
-            return frozenset()
-        from boards.models import BoardModerator
-
-        return frozenset(BoardModerator.objects.filter(member_id=self.pk).values_list("board_id", flat=True))
-
-
-class Notice(models.Model):
-    """Something the site tells one member: a reminder, a promotion, a moderator's decision."""
-
-    class Kind(models.TextChoices):
-        FRESHNESS = "freshness", _("Freshness reminder")
-        GENERAL = "general", _("Notice")
-
-    recipient = models.ForeignKey(User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notices")
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.GENERAL)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"), blank=True)
-    url = models.CharField(_("link"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notice")
-        verbose_name_plural = _("notices")
-        indexes = [models.Index(fields=["recipient", "-created_at", "-id"], name="members_notice_recipient_idx")]
-
-    def __str__(self):
-        return self.title
 
 
 class MemberVisit(models.Model):

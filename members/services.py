@@ -1,11 +1,11 @@
 import logging
 import secrets
 
+from allauth.account.models import EmailAddress
 from django.db import models, transaction
 from django.db.models import F
-from django.utils import timezone
 
-from members.models import User
+from members.models import MemberVisit, User
 
 logger = logging.getLogger(__name__)
 
@@ -21,8 +21,6 @@ def user_mark_email_verified(*, user: User) -> User:
 @transaction.atomic
 def admin_ensure(*, username: str, email: str, password: str | None = None) -> tuple[User, str | None]:
     """Create the site admin once. Returns (user, password) with the password only when created."""
-    from allauth.account.models import EmailAddress
-
     existing = User.objects.filter(username=username).first()
     if existing is not None:
         return existing, None
@@ -45,36 +43,8 @@ def user_update_preferences(*, user: User, **values) -> User:
     return user
 
 
-@transaction.atomic
-def notice_create(*, recipient: User, title: str, body: str = "", url: str = "", kind: str = "general",
-                  email: bool = False):
-    """Tell a member something on the site; their unread count moves in the same transaction. With
-    `email`, it also goes by email once committed, where the member allows it."""
-    from members.models import Notice
-
-    notice = Notice.objects.create(recipient=recipient, kind=kind, title=title[:200], body=body, url=url[:500])
-    User.objects.filter(pk=recipient.pk).update(unread_notice_count=F("unread_notice_count") + 1)
-    if email and recipient.email_notices and recipient.email:
-        from members.tasks import send_notice_email
-
-        transaction.on_commit(lambda: send_notice_email.delay(notice_id=notice.pk), robust=True)
-    return notice
-
-
-@transaction.atomic
-def notices_mark_read(*, user: User) -> int:
-    from members.models import Notice
-
-    count = Notice.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
-    User.objects.filter(pk=user.pk).update(unread_notice_count=0)
-    user.unread_notice_count = 0
-    return count
-
-
 def visit_record(*, user: User, day) -> bool:
     """Count today's visit: at most one write per member per day, however many requests race."""
-    from members.models import MemberVisit
-
     with transaction.atomic():
         counted = User.objects.filter(pk=user.pk).filter(
             models.Q(last_visit_on__isnull=True) | models.Q(last_visit_on__lt=day)
@@ -83,3 +53,36 @@ def visit_record(*, user: User, day) -> bool:
             MemberVisit.objects.bulk_create([MemberVisit(member_id=user.pk, day=day)], ignore_conflicts=True)
     user.last_visit_on = day
     return bool(counted)
+
+
+def user_record_language(*, user: User, language: str) -> None:
+    """Remember the language the member uses the site in (emails are written in it). Written only when
+    it changed."""
+    if language and user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language[:16])
+        user.language = language[:16]
+
+
+# ---------------------------------------------------------------- standing, as moderators change it
+# (the moderation app decides who may, and logs it; these only change the member's row)
+
+def member_warn(*, member: User) -> None:
+    User.objects.filter(pk=member.pk).update(warning_count=F("warning_count") + 1)
+
+
+def member_suspend(*, member: User, until, now) -> None:
+    User.objects.filter(pk=member.pk).update(suspended_until=until, last_suspended_at=now)
+
+
+def member_ban(*, member: User, now) -> None:
+    User.objects.filter(pk=member.pk).update(is_banned=True, last_suspended_at=now)
+
+
+def member_unban(*, member: User) -> None:
+    User.objects.filter(pk=member.pk).update(is_banned=False, suspended_until=None)
+
+
+def member_count_upheld_report(*, member_id: int, reporter_ids, now) -> None:
+    """A report against the member was upheld: it counts against them, and for the reporters."""
+    User.objects.filter(pk=member_id).update(upheld_reports=F("upheld_reports") + 1, last_upheld_report_at=now)
+    User.objects.filter(pk__in=reporter_ids).update(accurate_reports=F("accurate_reports") + 1)

@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class ModerationConfig(AppConfig):
     name = "moderation"
     verbose_name = _("Moderation")
+
+    def ready(self):
+        # Django's app registry must be ready before these load
+        from boards import signals
+        from members.signals import member_standing_changed
+        from moderation import notice_kinds, receivers
+
+        notice_kinds.register_all()
+        signals.post_held.connect(receivers.open_approval_case, dispatch_uid="moderation.open_approval_case")
+        signals.post_edited.connect(receivers.log_moderator_edit, dispatch_uid="moderation.log_moderator_edit")
+        signals.topic_moved.connect(receivers.log_topic_move, dispatch_uid="moderation.log_topic_move")
+        member_standing_changed.connect(receivers.log_standing_change, dispatch_uid="moderation.log_standing_change")

@@ -1,7 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from moderation.models import Reason
+from boards.forms import TitleField
+from boards.models import Board
+from forum.numbers import parse_id, parse_int
+from moderation.models import ModerationAction, Reason
 
 REPORT_REASONS = [(value, label) for value, label in Reason.choices if value != Reason.APPROVAL]
 
@@ -34,7 +37,26 @@ class LogFilterForm(forms.Form):
     actor = forms.CharField(label=_("Moderator"), required=False, max_length=150)
 
     def __init__(self, *args, **kwargs):
-        from moderation.models import ModerationAction
-
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("Any action")), *ModerationAction.Action.choices]
+
+
+class TopicManageForm(forms.Form):
+    title = TitleField()
+    board = forms.ModelChoiceField(label=_("Board"), queryset=Board.objects.none(), empty_label=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["board"].queryset = Board.objects.filter(is_archived=False).order_by("position", "id")
+
+
+def action_fields(data) -> dict:
+    """reason, rule, days and board from an action form; malformed numbers count as missing."""
+    board_id = parse_id(data.get("board", ""))
+    return {"reason": data.get("reason", ""), "rule": data.get("rule", ""),
+            "days": parse_int(data.get("days", ""), maximum=10_000),
+            "board": Board.objects.filter(pk=board_id).first() if board_id else None}
+
+
+def case_ids(data) -> list[int]:
+    return [i for i in (parse_id(value) for value in data.getlist("cases")) if i is not None]

@@ -1,6 +1,8 @@
+"""Who may moderate what. Account state is asked first (members.permissions), then the role, in the
+board where the target is now."""
 from django.utils.translation import gettext as _
 
-from boards.permissions import can_moderate, is_admin, is_global_moderator, write_refusal
+from boards.permissions import can_moderate, is_admin, is_global_moderator, is_moderator_anywhere, write_refusal
 
 SITE_WIDE_ACTIONS = {"suspend", "ban", "unban"}  # they reach beyond one board
 ADMIN_ACTIONS = {"restore"}
@@ -33,4 +35,4 @@ def action_refusal(user, board, action: str) -> str | None:
 
 
 def can_see_queue(user) -> bool:
-    return is_global_moderator(user) or bool(user.is_authenticated and user.moderated_board_ids)
+    return is_moderator_anywhere(user)

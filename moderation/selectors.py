@@ -1,16 +1,20 @@
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
+from boards import permissions as board_permissions
 from boards.models import Board, Post
-from boards.permissions import is_global_moderator
+from boards.permissions import moderated_filter
+from boards.selectors import post_in_page_url
+from forum import links
+from forum.numbers import parse_id
+from members.models import User
 from moderation.models import Case, CaseNote, ModerationAction, Report
 
 
 def cases_for(viewer) -> QuerySet[Case]:
     """The cases a moderator may see: their boards' (global moderators and admins: all)."""
-    cases = Case.objects.all()
-    if not is_global_moderator(viewer):
-        cases = cases.filter(board_id__in=viewer.moderated_board_ids)
-    return cases
+    return Case.objects.filter(moderated_filter(viewer))
 
 
 QUEUE_LIMIT = 200  # the heaviest first: a moderator works from the top; filters narrow the rest
@@ -27,10 +31,65 @@ def queue(*, viewer, board_id=None, reason="", state="", limit=QUEUE_LIMIT) -> l
     elif reason:
         cases = cases.filter(reports__reason=reason).distinct()
     order = ("-resolved_at", "-id") if state == Case.State.RESOLVED else ("-weight", "created_at", "id")
-    return list(cases.select_related("board", "member__rank", "assignee", "post__topic", "topic")
-                .defer("post__body", "post__body_html").prefetch_related(
-                    Prefetch("reports", queryset=Report.objects.select_related("reporter").order_by("created_at")))
-                .order_by(*order)[:limit])
+    cases = list(cases.select_related("board", "member__rank", "assignee", "post__topic", "topic")
+                 .defer("post__body", "post__body_html").prefetch_related(
+                     Prefetch("reports", queryset=Report.objects.select_related("reporter").order_by("created_at")))
+                 .order_by(*order)[:limit])
+    for case in cases:
+        case.url = links.case_url(case.pk)
+        case.target_url = case_target_url(case)
+    return cases
+
+
+def approvals(*, viewer, limit=QUEUE_LIMIT) -> list[Case]:
+    """Held posts waiting in the viewer's boards, each with its post's text: heaviest (reported) first, then
+    oldest."""
+    cases = list(cases_for(viewer).filter(is_approval=True).exclude(state=Case.State.RESOLVED)
+                 .select_related("board", "post__topic__board", "post__author__rank")
+                 .order_by("-weight", "created_at", "id")[:limit])
+    for case in cases:
+        case.url = links.case_url(case.pk)
+        case.post.permalink = links.post_url(case.post_id)
+    return cases
+
+
+def case_target_url(case) -> str:
+    if case.post_id:
+        return links.post_url(case.post_id)
+    if case.topic_id:
+        return case.topic.get_absolute_url()
+    return links.member_url(case.member.username)
+
+
+def reports_by(*, member, limit: int = 50):
+    reports = list(member.reports_filed.select_related("case__post__topic", "case__topic", "case__member")
+                   .order_by("-created_at", "-id")[:limit])
+    for report in reports:
+        report.target_url = case_target_url(report.case)
+    return reports
+
+
+def report_target_or_404(viewer, kind: str, object_id: str):
+    """What is being reported, if the viewer may read it: a post, a topic or a member (by username)."""
+    if kind == Case.Kind.POST:
+        return board_permissions.readable_post_or_404(viewer, parse_id(object_id))
+    if kind == Case.Kind.TOPIC:
+        topic_id = parse_id(object_id)
+        if topic_id is None:
+            raise Http404(_("Nothing to report here."))
+        return board_permissions.topic_for_viewer_or_404(viewer, topic_id, with_author=True)
+    if kind == Case.Kind.MEMBER:
+        member = User.objects.filter(username=object_id, is_active=True).first()
+        if member is not None:
+            return member
+    raise Http404(_("Nothing to report here."))
+
+
+def target_url(target) -> str:
+    """Where a reported post, topic or member is shown."""
+    if isinstance(target, Post):
+        return post_in_page_url(target)
+    return target.get_absolute_url()
 
 
 def open_count(viewer) -> int:
@@ -64,9 +123,8 @@ def case_history(case) -> list[ModerationAction]:
 
 
 def log_for(viewer, *, action="", actor="", board_id=None) -> QuerySet[ModerationAction]:
-    entries = ModerationAction.objects.select_related("actor", "board", "member", "topic", "post")
-    if not is_global_moderator(viewer):
-        entries = entries.filter(board_id__in=viewer.moderated_board_ids)
+    entries = ModerationAction.objects.select_related("actor", "board", "member", "topic", "post").filter(
+        moderated_filter(viewer))
     if action:
         entries = entries.filter(action=action)
     if actor:
@@ -77,7 +135,4 @@ def log_for(viewer, *, action="", actor="", board_id=None) -> QuerySet[Moderatio
 
 
 def moderated_boards(viewer) -> list[Board]:
-    boards = Board.objects.order_by("position", "id")
-    if not is_global_moderator(viewer):
-        boards = boards.filter(pk__in=viewer.moderated_board_ids)
-    return list(boards)
+    return list(Board.objects.moderated_by(viewer).order_by("position", "id"))

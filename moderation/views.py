@@ -1,4 +1,5 @@
-"""The moderation queue (/mod/), a case, the actions, the log (/mod/log/), and reporting."""
+"""The moderation queue (/mod/), held posts (/mod/approvals/), a case, the actions, the log (/mod/log/),
+retitling and moving, and reporting."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,26 +9,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from boards import links
 from boards import permissions as board_permissions
 from boards import selectors as board_selectors
+from boards import services as board_services
 from boards.forms import add_service_errors
-from boards.models import Board, Post, Topic
 from forum import ratelimit
-from members.models import User
+from forum.numbers import parse_int
 from moderation import permissions, selectors, services
-from moderation.forms import LogFilterForm, QueueFilterForm, ReportForm
-from moderation.models import Case
+from moderation.forms import LogFilterForm, QueueFilterForm, ReportForm, TopicManageForm, action_fields, case_ids
 
 LOG_PER_PAGE = 50
-
-
-def _action_fields(request) -> dict:
-    """reason, rule, days and board from an action form; malformed numbers count as missing."""
-    board_id, days = request.POST.get("board", ""), request.POST.get("days", "")
-    return {"reason": request.POST.get("reason", ""), "rule": request.POST.get("rule", ""),
-            "days": int(days) if days.isdigit() else None,
-            "board": Board.objects.filter(pk=int(board_id)).first() if board_id.isdigit() else None}
 
 
 def _check_queue(user) -> None:
@@ -41,11 +32,10 @@ def queue(request):
     _check_queue(request.user)
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
+    if filters.get("reason") == "approval" and not filters.get("state"):
+        return redirect("moderation:approvals")  # one page for held posts: the one the header links to
     cases = selectors.queue(viewer=request.user, board_id=filters.get("board"), reason=filters.get("reason", ""),
                             state=filters.get("state", ""))
-    for case in cases:
-        case.url = f"/mod/case/{case.pk}/"
-        case.target_url = _case_target_url(case)
     return render(request, "moderation/queue.html", {
         "cases": cases, "form": form, "shown_limit": selectors.QUEUE_LIMIT,
         "more_than_shown": len(cases) >= selectors.QUEUE_LIMIT, "boards": selectors.moderated_boards(request.user),
@@ -56,17 +46,39 @@ def queue(request):
 
 @login_required
 @require_GET
+def approvals(request):
+    """Newcomers' held posts, each with its text and the buttons to decide."""
+    _check_queue(request.user)
+    return render(request, "moderation/approvals.html", {"cases": selectors.approvals(viewer=request.user)})
+
+
+@login_required
+@require_POST
+def post_approve(request, post_id):
+    post = board_permissions.post_for_viewer_or_404(request.user, post_id)
+    try:
+        if request.POST.get("action") == "reject":
+            services.post_reject(post=post, moderator=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, _("The post was not published; its author has been told why."))
+        else:
+            services.post_approve(post=post, moderator=request.user)
+            messages.success(request, _("The post is published."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    if request.POST.get("next") == "queue":
+        return redirect("moderation:approvals")
+    return redirect(board_selectors.post_in_page_url(post))
+
+
+@login_required
+@require_GET
 def case_detail(request, case_id):
     _check_queue(request.user)
     case = selectors.case_detail(viewer=request.user, case_id=case_id)
     if case is None:
         raise Http404(_("No such case."))
-    post = case.post
-    context_posts = selectors.neighbours(post) if post else []
-    for item in context_posts:
-        item.permalink = links.post_url(item.pk)
     return render(request, "moderation/case_detail.html", {
-        "case": case, "post": post, "context_posts": context_posts,
+        "case": case, "post": case.post, "context_posts": selectors.neighbours(case.post) if case.post else [],
         "record": selectors.member_record(case.member), "history": selectors.case_history(case),
         "rules": services.board_rules(case.board),
         "boards": selectors.moderated_boards(request.user),
@@ -89,7 +101,7 @@ def case_act(request, case_id):
             services.case_add_note(case=case, actor=request.user, text=request.POST.get("text", ""))
             messages.success(request, _("Note added."))
         else:
-            case = services.case_act(case=case, actor=request.user, action=action, **_action_fields(request))
+            case = services.case_act(case=case, actor=request.user, action=action, **action_fields(request.POST))
             messages.success(request, _("Resolved: %(outcome)s") % {"outcome": case.resolution})
             return redirect("moderation:queue")
     except ValidationError as exc:
@@ -101,13 +113,12 @@ def case_act(request, case_id):
 @require_POST
 def bulk_act(request):
     _check_queue(request.user)
-    ids = [int(i) for i in request.POST.getlist("cases") if i.isdigit()]
-    action = request.POST.get("action", "")
+    ids = case_ids(request.POST)
     if not ids:
         messages.error(request, _("Tick the cases to handle first."))
         return redirect("moderation:queue")
     cases = list(selectors.cases_for(request.user).filter(pk__in=ids))
-    done, problems = services.bulk_act(cases=cases, actor=request.user, action=action,
+    done, problems = services.bulk_act(cases=cases, actor=request.user, action=request.POST.get("action", ""),
                                        reason=request.POST.get("reason", ""))
     found = {case.pk for case in cases}
     problems += [_("#%(id)d: you don't moderate where this happened.") % {"id": i} for i in ids if i not in found]
@@ -126,8 +137,7 @@ def moderation_log(request):
     filters = form.cleaned_data if form.is_valid() else {}
     entries = selectors.log_for(request.user, action=filters.get("action", ""), actor=filters.get("actor", ""))
     # one page plus one row tells whether there is a next page: no COUNT over the whole log
-    number = request.GET.get("page", "1")
-    number = int(number) if number.isdigit() and int(number) > 0 else 1
+    number = parse_int(request.GET.get("page", "1"), minimum=1, maximum=100_000) or 1
     rows = list(entries[(number - 1) * LOG_PER_PAGE: number * LOG_PER_PAGE + 1])
     query = request.GET.copy()
     query.pop("page", None)
@@ -139,83 +149,22 @@ def moderation_log(request):
     })
 
 
-# ---------------------------------------------------------------- reporting
-
-
-def _report_target(kind: str, object_id):
-    if kind in (Case.Kind.POST, Case.Kind.TOPIC) and not str(object_id).isdigit():
-        return None, {}
-    if kind == Case.Kind.POST:
-        post = Post.objects.select_related("topic__board", "author").filter(pk=object_id).first()
-        return post, {"post": post}
-    if kind == Case.Kind.TOPIC:
-        topic = Topic.objects.select_related("board", "author").filter(pk=object_id).first()
-        return topic, {"topic": topic}
-    member = User.objects.filter(username=object_id, is_active=True).first()
-    return member, {"member": member}
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def report(request, kind, object_id):
-    if kind not in Case.Kind.values:
-        raise Http404
-    target, target_kwargs = _report_target(kind, object_id)
-    if target is None:
-        raise Http404(_("Nothing to report here."))
-    topic = target.topic if kind == Case.Kind.POST else (target if kind == Case.Kind.TOPIC else None)
-    if topic is not None and not board_permissions.can_see_topic(request.user, topic):
-        raise Http404(_("Nothing to report here."))
-    if kind == Case.Kind.POST and not board_permissions.can_see_post_body(
-            request.user, target, is_moderator=board_permissions.can_moderate(request.user, topic.board)):
-        raise Http404(_("Nothing to report here."))
-    refusal = board_permissions.write_refusal(request.user)
-    if refusal:
-        raise PermissionDenied(refusal)
-    form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        count, period = settings.HEARTH["REPORT_RATE"]
-        if not ratelimit.hit("report", request.user.pk, limit=count, period=period):
-            form.add_error(None, _("You have sent many reports in a short time. Try again later."))
-        else:
-            try:
-                services.report_create(reporter=request.user, kind=kind, **target_kwargs, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Thank you. The moderators will look at it, and you will hear how "
-                                            "it was resolved."))
-                return redirect(_target_url(kind, target))
-    return render(request, "moderation/report.html", {"form": form, "kind": kind, "target": target,
-                                                       "target_url": _target_url(kind, target)})
-
-
-def _target_url(kind, target) -> str:
-    if kind == Case.Kind.POST:
-        page = board_selectors.post_page_number(target)
-        return f"{links.topic_url(target.topic_id, target.topic.slug, page)}#p{target.pk}"
-    if kind == Case.Kind.TOPIC:
-        return target.get_absolute_url()
-    return target.get_absolute_url()
-
-
 @login_required
 @require_POST
 def act_on(request, kind, object_id):
     """A moderator acts from the page itself (lock a topic, hide a post); logged like any action, and an
-    open case on the same target is resolved by it."""
-    target_kwargs = {}
+    open case on the same target is resolved by it. What the viewer may not see is a 404."""
     if kind == "post":
-        post = get_object_or_404(Post.objects.select_related("topic__board", "author"), pk=object_id)
-        target_kwargs, back = {"post": post}, _target_url(Case.Kind.POST, post)
+        post = board_permissions.post_for_viewer_or_404(request.user, object_id)
+        target, back = {"post": post}, board_selectors.post_in_page_url(post)
     elif kind == "topic":
-        topic = get_object_or_404(Topic.objects.select_related("board", "author"), pk=object_id)
-        target_kwargs, back = {"topic": topic, "member": topic.author}, topic.get_absolute_url()
+        topic = board_permissions.topic_for_viewer_or_404(request.user, object_id, with_author=True)
+        target, back = {"topic": topic, "member": topic.author}, topic.get_absolute_url()
     else:
         raise Http404
     try:
         outcome = services.act_directly(actor=request.user, action=request.POST.get("action", ""),
-                                        **_action_fields(request), **target_kwargs)
+                                        **action_fields(request.POST), **target)
         messages.success(request, _("Done: %(outcome)s") % {"outcome": outcome})
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -223,19 +172,53 @@ def act_on(request, kind, object_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def topic_manage(request, topic_id):
+    topic = board_permissions.topic_for_viewer_or_404(request.user, topic_id)
+    if not board_permissions.can_retitle_and_move(request.user, topic):
+        raise PermissionDenied(_("Moderators, and Veterans in boards they are active in, can retitle and move "
+                                 "topics."))
+    form = TopicManageForm(request.POST or None, initial={"title": topic.title, "board": topic.board_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            topic = board_services.topic_retitle_move(topic=topic, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The topic is saved."))
+            return redirect(topic.get_absolute_url())
+    return render(request, "moderation/topic_manage.html", {"topic": topic, "board": topic.board, "form": form})
+
+
+# ---------------------------------------------------------------- reporting
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request, kind, object_id):
+    target = selectors.report_target_or_404(request.user, kind, object_id)
+    board_permissions.check_can_write(request.user)
+    form = ReportForm(request.POST or None)
+    target_url = selectors.target_url(target)
+    if request.method == "POST" and form.is_valid():
+        count, period = settings.HEARTH["REPORT_RATE"]
+        if not ratelimit.hit("report", request.user.pk, limit=count, period=period):
+            form.add_error(None, _("You have sent many reports in a short time. Try again later."))
+        else:
+            try:
+                services.report_create(reporter=request.user, kind=kind, **{kind: target}, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Thank you. The moderators will look at it, and you will hear how "
+                                            "it was resolved."))
+                return redirect(target_url)
+    return render(request, "moderation/report.html", {"form": form, "kind": kind, "target": target,
+                                                       "target_url": target_url})
+
+
+@login_required
 @require_GET
 def my_reports(request):
     """What the member reported, and how each report was resolved."""
-    reports = (request.user.reports_filed.select_related("case__post__topic", "case__topic", "case__member")
-               .order_by("-created_at", "-id")[:50])
-    for report in reports:
-        report.target_url = _case_target_url(report.case)
-    return render(request, "moderation/my_reports.html", {"reports": reports})
-
-
-def _case_target_url(case) -> str:
-    if case.post_id:
-        return links.post_url(case.post_id)
-    if case.topic_id:
-        return case.topic.get_absolute_url()
-    return links.member_url(case.member.username)
+    return render(request, "moderation/my_reports.html", {"reports": selectors.reports_by(member=request.user)})

@@ -6,8 +6,9 @@
 #   2. Debian's chromium for the browser tests (apt-get when missing and we are root)
 #   3. a private PostgreSQL 15 + Redis on loopback (scripts/services.sh), stopped again on exit
 #   4. ruff check .
-#   5. makemigrations --check --dry-run   (fails when a model change has no migration)
-#   6. pytest                              (config in pyproject.toml; tests in tests/)
+#   5. lint-imports + scripts/check_imports.py  (the apps stand in layers; no cycles; see pyproject.toml)
+#   6. makemigrations --check --dry-run   (fails when a model change has no migration)
+#   7. pytest                              (config in pyproject.toml; tests in tests/)
 #
 # The exit code is pytest's (or that of the first earlier step that failed).
 #
@@ -153,12 +154,18 @@ begin "ruff"
 .venv/bin/ruff check .
 end
 
-# ---------------------------------------------------------------- 5. migrations
+# ---------------------------------------------------------------- 5. layers
+begin "layers"
+PYTHONPATH=scripts .venv/bin/lint-imports --no-cache
+.venv/bin/python scripts/check_imports.py
+end
+
+# ---------------------------------------------------------------- 6. migrations
 begin "migrations"
 DJANGO_SETTINGS_MODULE=forum.settings.test .venv/bin/python manage.py makemigrations --check --dry-run
 end
 
-# ---------------------------------------------------------------- 6. pytest
+# ---------------------------------------------------------------- 7. pytest
 # PYTEST_ARGS is split like a shell command line, so quoted words stay whole: -m "not browser"
 pytest_args=()
 eval "pytest_args=(${PYTEST_ARGS:-})"

@@ -15,7 +15,7 @@ from django.db import connection
 from boards import freshness
 from boards.models import Board, FreshnessReminder
 from forum.celery import app as celery_app
-from members.models import Notice
+from notices.models import Notice
 from tests.factories import BoardFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]

@@ -40,9 +40,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "forum",
     "members",
+    "notices",
     "boards",
     "moderation",
+    "standing",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
                 "forum.context_processors.site",
+                "moderation.context_processors.moderation_nav",
             ],
         },
     }
@@ -273,8 +277,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=HEARTH["FRESHNESS_HOUR"], minute=env.int("FRESHNESS_MINUTE", default=0)),
     },
     "ranks-nightly": {
-        "task": "members.tasks.recompute_ranks_nightly",
+        "task": "standing.tasks.recompute_ranks_nightly",
         "schedule": crontab(hour=HEARTH["RANKS_HOUR"], minute=15),
+    },
+    "stale-cases-daily": {
+        "task": "moderation.tasks.remind_stale_cases",
+        "schedule": crontab(hour=HEARTH["FRESHNESS_HOUR"], minute=env.int("FRESHNESS_MINUTE", default=0)),
     },
     "publish-scheduled-topics": {
         "task": "boards.tasks.publish_scheduled_topics",

@@ -20,7 +20,8 @@ from django.utils import timezone
 from boards import freshness, services
 from boards.models import Board, BoardModerator, FreshnessReminder, Post, Topic
 from boards.tasks import check_freshness, send_reminder_email
-from members.models import Notice, User
+from members.models import User
+from notices.models import Notice
 from tests.factories import BoardFactory, UserFactory, make_topic
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from boards import permissions, services
 from boards.models import Board, Post, Topic
-from members.models import Notice, User
+from members.models import User
 from members.services import visit_record
+from moderation import services as moderation_services
+from notices.models import Notice
 from tests.factories import (
     UserFactory,
     fresh,
@@ -134,7 +136,7 @@ def test_a_held_topic_is_off_the_board_until_approved(client, board, held_topic,
 def test_approving_a_held_topic_publishes_it(client, board, held_topic, newbie, board_mod):
     client.get("/b/sourdough/")  # a visitor's cached board page, from before
 
-    services.post_approve(post=held_topic.first_post, moderator=board_mod)
+    moderation_services.post_approve(post=held_topic.first_post, moderator=board_mod)
 
     topic = Topic.objects.get(pk=held_topic.pk)
     assert not topic.is_hidden and not topic.first_post.is_awaiting_approval
@@ -149,7 +151,7 @@ def test_approving_a_held_topic_publishes_it(client, board, held_topic, newbie, 
 def test_approving_a_held_reply_publishes_it(client, held_reply, newbie, board_mod, board):
     posts_before = Board.objects.get(pk=board.pk).post_count
 
-    services.post_approve(post=held_reply, moderator=board_mod)
+    moderation_services.post_approve(post=held_reply, moderator=board_mod)
 
     assert not Post.objects.get(pk=held_reply.pk).is_awaiting_approval
     assert Board.objects.get(pk=board.pk).post_count == posts_before  # it was in its place all along
@@ -164,7 +166,7 @@ def test_board_counters_stay_exact_when_a_moderator_replies_to_a_held_topic(boar
     board.refresh_from_db()
     while_held = (board.topic_count, board.post_count, board.last_post_id)
 
-    services.post_approve(post=held_topic.first_post, moderator=board_mod)
+    moderation_services.post_approve(post=held_topic.first_post, moderator=board_mod)
 
     board.refresh_from_db()
     assert (board.topic_count, board.post_count) == (1, 2), "the reply is counted twice"
@@ -175,9 +177,9 @@ def test_board_counters_stay_exact_when_a_moderator_replies_to_a_held_topic(boar
 def test_only_this_boards_moderators_approve(client, held_reply, held_topic, pastry_mod, newbie):
     for post in (held_reply, held_topic.first_post):
         with pytest.raises(PermissionDenied):
-            services.post_approve(post=post, moderator=pastry_mod)
+            moderation_services.post_approve(post=post, moderator=pastry_mod)
         with pytest.raises(PermissionDenied):
-            services.post_reject(post=post, moderator=pastry_mod, reason="Not mine to judge.")
+            moderation_services.post_reject(post=post, moderator=pastry_mod, reason="Not mine to judge.")
 
     client.force_login(pastry_mod)
     assert client.post(f"/p/{held_reply.pk}/approve/", {"action": "approve"}).status_code == 403
@@ -191,10 +193,10 @@ def test_only_this_boards_moderators_approve(client, held_reply, held_topic, pas
 
 
 def test_approving_twice_is_refused_with_a_clear_message(client, held_reply, board_mod, newbie):
-    services.post_approve(post=held_reply, moderator=board_mod)
+    moderation_services.post_approve(post=held_reply, moderator=board_mod)
 
     with pytest.raises(ValidationError):
-        services.post_approve(post=held_reply, moderator=board_mod)
+        moderation_services.post_approve(post=held_reply, moderator=board_mod)
 
     client.force_login(board_mod)
     response = client.post(f"/p/{held_reply.pk}/approve/", {"action": "approve"}, follow=True)
@@ -205,11 +207,11 @@ def test_approving_twice_is_refused_with_a_clear_message(client, held_reply, boa
 
 def test_rejecting_needs_a_reason_and_keeps_the_post_hidden(client, held_reply, board_mod, newbie):
     with pytest.raises(ValidationError) as caught:
-        services.post_reject(post=held_reply, moderator=board_mod, reason="   ")
+        moderation_services.post_reject(post=held_reply, moderator=board_mod, reason="   ")
     assert "reason" in caught.value.message_dict
     assert Post.objects.get(pk=held_reply.pk).is_awaiting_approval
 
-    services.post_reject(post=held_reply, moderator=board_mod, reason="Please don't advertise.")
+    moderation_services.post_reject(post=held_reply, moderator=board_mod, reason="Please don't advertise.")
 
     post = Post.objects.get(pk=held_reply.pk)
     assert post.is_hidden and not post.is_awaiting_approval
@@ -237,7 +239,7 @@ def test_after_two_approved_posts_a_newcomer_posts_freely(topic, newbie, board_m
     for i in range(2):
         post = services.post_create(topic=topic, author=fresh(newbie), body=f"Held {i}")
         assert post.is_awaiting_approval
-        services.post_approve(post=post, moderator=board_mod)
+        moderation_services.post_approve(post=post, moderator=board_mod)
 
     free = services.post_create(topic=topic, author=fresh(newbie), body="Out at once")
 

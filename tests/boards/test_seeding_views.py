@@ -311,13 +311,15 @@ def test_edit_through_the_form(client, board_mod, admin_user, board):
     assert (item.title, item.body, item.publish_at) == ("Sunday bake-along", "Who?", when)
 
 
-def test_edit_refused_for_others(client, tea_mod, member, admin_user, board):
+def test_another_boards_draft_is_not_found_for_others(client, tea_mod, member, admin_user, board):
+    """Another board's scheduled draft does not exist for them: 404, never a 403 that confirms it does."""
     item = schedule(admin_user, board)
     for user in (tea_mod, member):
         login(client, user)
-        assert client.get(f"/seed/{item.pk}/edit/").status_code == 403
+        assert client.get(f"/seed/{item.pk}/edit/").status_code == 404
         assert client.post(f"/seed/{item.pk}/edit/", {"board": board.pk, "title": "X", "body": "X",
-                                                      "publish_at": local_input(soon())}).status_code == 403
+                                                      "publish_at": local_input(soon())}).status_code == 404
+        assert client.post(f"/seed/{item.pk}/delete/").status_code == 404
     item.refresh_from_db()
     assert item.title == "Weekend bake-along"
 
@@ -339,8 +341,8 @@ def test_delete_is_post_only_and_deletes(client, board_mod, admin_user, board):
 
 def test_delete_refused_for_others(client, tea_mod, member, admin_user, board):
     item = schedule(admin_user, board)
-    for user in (tea_mod, member):
-        assert login(client, user).post(f"/seed/{item.pk}/delete/").status_code == 403
+    for user in (tea_mod, member):  # another board's draft: not found for them
+        assert login(client, user).post(f"/seed/{item.pk}/delete/").status_code == 404
     assert ScheduledTopic.objects.filter(pk=item.pk).exists()
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from boards import services
 from boards.models import Board, Post, PostRevision, Topic
+from boards.services import posting
 from members.models import User
 from tests.factories import BoardFactory, UserFactory, make_post, make_topic
 
@@ -172,7 +173,7 @@ def test_failed_write_leaves_nothing_half_saved(board, member, monkeypatch):
     def boom(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_count_new_post", boom)
+    monkeypatch.setattr(posting, "count_new_post", boom)  # the counter step of topic_create
     with pytest.raises(RuntimeError):
         services.topic_create(board=board, author=member, title="t", body="b")
     assert Topic.objects.count() == 0 and Post.objects.count() == 0

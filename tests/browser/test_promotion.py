@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from boards.models import BoardModerator, Post
 from members.models import User
-from members.promotions import propose_moderators
+from standing.promotions import propose_moderators
 from tests.factories import BoardFactory, UserFactory, make_post, make_topic, newcomer_rank, rank_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -2,8 +2,9 @@
 import pytest
 
 from boards.models import BoardModerator
-from members.models import Notice, PromotionProposal, RankChange
+from members.models import PromotionProposal, RankChange
 from moderation.models import ModerationAction
+from notices.models import Notice
 from tests.factories import BoardFactory, UserFactory, rank_at
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,9 @@ import re
 import pytest
 
 from boards.models import BoardModerator
-from members.models import Notice, User
-from members.services import notice_create, notices_mark_read
+from members.models import User
+from notices.models import Notice
+from notices.services import notice_create, notices_mark_read
 from tests.factories import BoardFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from boards import permissions, services
 from boards.models import BoardModerator, Post
-from members.models import Notice, PromotionProposal, RankChange, User
-from members.promotions import (
+from members.models import PromotionProposal, RankChange, User
+from notices.models import Notice
+from standing.promotions import (
     appoint_moderator,
     approve_proposal,
     decline_proposal,

@@ -13,8 +13,8 @@ from django.utils import timezone
 from boards import services
 from boards.models import BoardModerator, Post
 from members.models import MemberVisit, PromotionProposal, User
-from members.promotions import propose_moderators
 from members.services import visit_record
+from standing.promotions import propose_moderators
 from tests.factories import BoardFactory, UserFactory, make_topic, rank_at
 
 pytestmark = pytest.mark.django_db
@@ -404,7 +404,7 @@ def test_the_board_page_lists_its_moderators(client, board, admin_user):
 
 def test_a_new_moderator_shows_on_the_cached_board_page_at_once(client, board, admin_user):
     """Visitors see a cached board page; appointing bumps the board's version."""
-    from members.promotions import appoint_moderator
+    from standing.promotions import appoint_moderator
 
     client.get("/b/sourdough/")
     appoint_moderator(member=UserFactory(username="helper"), board=board, actor=admin_user, reason="Helps.")

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from boards import services
 from boards.models import Post, PostLike
-from members.models import MemberVisit, Notice, Rank, RankChange, User
-from members.ranks import recompute_ranks, standing_for
+from members.models import MemberVisit, Rank, RankChange, User
+from notices.models import Notice
+from standing.ranks import recompute_ranks, standing_for
 from tests.factories import BoardFactory, UserFactory, make_topic, rank_at
 
 pytestmark = pytest.mark.django_db

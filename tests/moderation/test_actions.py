@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from boards import services as board_services
 from boards.models import Board, BoardModerator, Post, Topic
-from members.models import Notice, User
+from members.models import User
 from moderation import services
 from moderation.models import Case, ModerationAction
+from notices.models import Notice
 from tests.factories import BoardFactory, UserFactory, fresh, make_post, make_topic, newcomer_rank, rank_at
 
 pytestmark = pytest.mark.django_db

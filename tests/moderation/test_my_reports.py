@@ -34,7 +34,7 @@ def test_a_member_without_reports_gets_an_explanation(client, member):
 
 
 def test_hiding_from_the_topic_page_tells_the_author_why(client, board):
-    from members.models import Notice
+    from notices.models import Notice
     from tests.factories import UserFactory as Users
 
     author, moderator = Users(username="writer"), Users(username="gm", is_global_moderator=True)

@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from boards import services as board_services
 from boards.models import Post, Topic
-from members.models import Notice, User
+from members.models import User
 from members.services import visit_record
 from moderation import services
 from moderation.models import Case, ModerationAction, Report
+from notices.models import Notice
 from tests.factories import UserFactory, fresh, make_post, make_topic, newcomer_rank, rank_at
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +114,7 @@ def test_the_queue_filters_by_board_reason_and_state(client, board, pastry, topi
     assert set(listed_cases(client.get(f"/mod/?board={board.pk}"))) == {spam.pk, abuse.pk, approval.pk}
     assert set(listed_cases(client.get("/mod/?reason=abuse"))) == {abuse.pk}
     assert set(listed_cases(client.get("/mod/?reason=spam"))) == {spam.pk, pastry_case.pk}
-    assert set(listed_cases(client.get("/mod/?reason=approval"))) == {approval.pk}
+    assert set(listed_cases(client.get("/mod/?reason=approval", follow=True))) == {approval.pk}  # /mod/approvals/
     assert set(listed_cases(client.get("/mod/?state=in_progress"))) == {abuse.pk}
     assert set(listed_cases(client.get("/mod/?state=open"))) == {spam.pk, pastry_case.pk, approval.pk}
     assert set(listed_cases(client.get("/mod/?state=resolved"))) == {done.pk}

@@ -399,7 +399,7 @@ def test_a_newcomers_held_reply_is_an_approval_case_in_the_queue(client, board, 
     assert f'href="/mod/case/{case.pk}/"' in page(response)
     assert "Waiting for approval" in page(response)
     # approvals filter
-    assert f"/mod/case/{case.pk}/" in page(client.get("/mod/?reason=approval"))
+    assert f"/mod/case/{case.pk}/" in page(client.get("/mod/?reason=approval", follow=True))
     assert f"/mod/case/{case.pk}/" not in page(client.get("/mod/?reason=spam"))
 
 

@@ -7,13 +7,16 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from boards.permissions import check_admin
+from boards import services as board_services
+from boards.models import Board, BoardModerator, Post
 from members.models import PromotionProposal, RankChange, User
-from members.services import notice_create
+from members.permissions import check_admin
+from moderation.services import log
+from notices.services import notice_create
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +43,6 @@ def _moderator_url(board) -> str:
 def propose_moderators(*, now: datetime | None = None) -> list[PromotionProposal]:
     """The nightly job: top-rank members with most of their recent activity in one board, a clean record
     and an account old enough, become proposals (or moderators at once, with AUTO_PROMOTE)."""
-    from boards.models import BoardModerator, Post
-
     now = now or timezone.now()
     hearth = settings.HEARTH
     candidates = {u.pk: u for u in User.objects.filter(
@@ -64,8 +65,6 @@ def propose_moderators(*, now: datetime | None = None) -> list[PromotionProposal
     cooldown = now - timedelta(days=hearth["PROPOSAL_COOLDOWN_DAYS"])
     blocked = set(PromotionProposal.objects.filter(member_id__in=candidates).filter(
         Q(status=PromotionProposal.Status.PENDING) | Q(decided_at__gte=cooldown)).values_list("member_id", "board_id"))
-
-    from boards.models import Board
 
     boards = {b.pk: b for b in Board.objects.filter(is_archived=False)}
     made = []
@@ -100,9 +99,7 @@ def _propose(*, member: User, board, numbers: dict) -> PromotionProposal | None:
     RankChange.objects.create(member=member, kind=RankChange.Kind.MODERATOR_PROPOSED, board=board,
                               to_rank=member.rank, reason=_("Most of their recent activity is in this board."))
     if not settings.HEARTH["AUTO_PROMOTE"]:
-        notice_create(recipient=member, title=_("You have been proposed as a moderator of %(board)s")
-                      % {"board": board.name},
-                      body=_("Thank you for caring for this board. An admin will decide soon."),
+        notice_create(recipient=member, verb="moderator_proposed", params={"board": board.name},
                       url=board.get_absolute_url(), email=True)
     return proposal
 
@@ -140,31 +137,23 @@ def decline_proposal(*, proposal: PromotionProposal, actor: User, reason: str = 
     proposal.save(update_fields=["status", "decided_by", "decided_at"])
     RankChange.objects.create(member=proposal.member, kind=RankChange.Kind.MODERATOR_DECLINED,
                               board=proposal.board, actor=actor, reason=reason[:300])
-    notice_create(recipient=proposal.member, title=_("Not a moderator of %(board)s this time")
-                  % {"board": proposal.board.name},
-                  body=reason or _("Thank you for your care for the board; keep it up."),
+    notice_create(recipient=proposal.member, verb="proposal_declined",
+                  params={"board": proposal.board.name, "reason": reason},
                   url=proposal.board.get_absolute_url(), email=True)
     return proposal
 
 
 def _appoint(*, member: User, board, actor: User | None, is_automatic: bool, reason: str):
-    from boards.models import Board, BoardModerator
-
-    appointment, created = BoardModerator.objects.get_or_create(
-        board=board, member=member,
-        defaults={"granted_by": actor, "reason": reason[:300], "is_automatic": is_automatic})
+    appointment, created = board_services.board_moderator_add(board=board, member=member, granted_by=actor,
+                                                              reason=reason, is_automatic=is_automatic)
     if not created:
         return appointment
-    Board.objects.filter(pk=board.pk).update(version=F("version") + 1)  # the board page lists its moderators
     RankChange.objects.create(member=member, kind=RankChange.Kind.MODERATOR_GRANTED, board=board, actor=actor,
                               reason=reason[:300])
     PromotionProposal.objects.filter(member=member, board=board, status=PromotionProposal.Status.PENDING).update(
         status=PromotionProposal.Status.APPROVED, decided_by=actor, decided_at=timezone.now())
-    from moderation.services import log
-
     log(actor=actor, action="appoint", board=board, member=member, reason=reason)
-    notice_create(recipient=member, title=_("You are now a moderator of %(board)s") % {"board": board.name},
-                  body=_("You can now hide, lock and tidy up posts in this board. Thank you!"),
+    notice_create(recipient=member, verb="moderator_appointed", params={"board": board.name},
                   url=board.get_absolute_url(), email=True)
     logger.info("moderator appointed", extra={"member": member.pk, "board": board.pk})
     return appointment
@@ -184,32 +173,22 @@ def appoint_moderator(*, member: User, board, actor: User, reason: str):
 
 @transaction.atomic
 def remove_moderator(*, member: User, board, actor: User, reason: str) -> bool:
-    from boards.models import Board, BoardModerator
-
     _check_admin(actor)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why, for the member's history.")})
-    deleted, _rows = BoardModerator.objects.filter(member=member, board=board).delete()
-    if not deleted:
+    if not board_services.board_moderator_remove(board=board, member=member):
         raise ValidationError(_("%(member)s does not moderate %(board)s.") % {"member": member.username,
                                                                           "board": board.name})
-    Board.objects.filter(pk=board.pk).update(version=F("version") + 1)
-    User.objects.filter(pk=member.pk).update(
-        is_board_moderator=BoardModerator.objects.filter(member=member).exists())
     RankChange.objects.create(member=member, kind=RankChange.Kind.MODERATOR_REMOVED, board=board, actor=actor,
                               reason=reason[:300])
-    from moderation.services import log
-
     log(actor=actor, action="remove_moderator", board=board, member=member, reason=reason)
-    notice_create(recipient=member, title=_("You no longer moderate %(board)s") % {"board": board.name},
-                  body=reason, url=board.get_absolute_url(), email=True)
+    notice_create(recipient=member, verb="moderator_removed", params={"board": board.name, "reason": reason},
+                  url=board.get_absolute_url(), email=True)
     return True
 
 
 def inactive_moderators(*, now: datetime | None = None) -> list:
     """Board moderators who have not posted in their board for INACTIVE_MODERATOR_DAYS."""
-    from boards.models import BoardModerator, Post
-
     now = now or timezone.now()
     limit = now - timedelta(days=settings.HEARTH["INACTIVE_MODERATOR_DAYS"])
     last_post = (Post.objects.filter(author_id=OuterRef("member_id"), topic__board_id=OuterRef("board_id"))

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from members.promotions import propose_moderators
-from members.ranks import recompute_ranks
+from standing.promotions import propose_moderators
+from standing.ranks import recompute_ranks
 
 
 class Command(BaseCommand):

@@ -35,7 +35,7 @@ def post_url(post_id: int) -> str:
 
 
 def member_url(username: str) -> str:
-    return _pattern("members:profile", (("username", "text"),)).format(text=quote(username, safe=_SAFE))
+    return _pattern("standing:profile", (("username", "text"),)).format(text=quote(username, safe=_SAFE))
 
 
 def topic_unread_url(topic_id: int) -> str:
@@ -54,3 +54,7 @@ def reply_url(topic_id: int) -> str:
 def report_url(kind: str, object_id) -> str:
     return _pattern("moderation:report", (("kind", "text"), ("object_id", "id"))).format(
         text=quote(kind, safe=_SAFE), id=object_id)
+
+
+def case_url(case_id: int) -> str:
+    return _pattern("moderation:case_detail", (("case_id", "id"),)).format(id=case_id)

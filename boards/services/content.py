@@ -1,0 +1,143 @@
+"""Changes of content state that moderators make: hide, unhide, delete, restore, lock, pin, hide a topic,
+and deciding on held posts. The moderation app decides who may act and logs it; these keep the content
+and every counter right, with the target's row locked, and refuse anyone who does not moderate where the
+target is now (`actor` None: the system, e.g. an automatic hide)."""
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from boards import permissions
+from boards.models import Board, Post, Topic
+from boards.services.counters import bump, count_reply_received, count_topic_onto_board, recount_board_last_post
+from members.models import User
+from notices.services import notice_create
+
+logger = logging.getLogger(__name__)
+
+
+def _locked_post(post: Post, actor: User | None) -> Post:
+    post = Post.objects.select_for_update(of=("self",)).select_related("topic__board", "author", "reply_to").get(
+        pk=post.pk)
+    if actor is not None and not permissions.can_moderate(actor, post.topic.board):
+        raise PermissionDenied(_("Only this board's moderators can do that."))
+    return post
+
+
+def _locked_topic(topic: Topic, actor: User | None) -> Topic:
+    topic = Topic.objects.select_for_update(of=("self",)).select_related("board", "author").get(pk=topic.pk)
+    if actor is not None and not permissions.can_moderate(actor, topic.board):
+        raise PermissionDenied(_("Only this board's moderators can do that."))
+    return topic
+
+
+@transaction.atomic
+def post_hide(*, post: Post, actor: User | None, reason: str) -> Post:
+    post = _locked_post(post, actor)
+    Post.objects.filter(pk=post.pk).update(is_hidden=True, hidden_reason=reason[:300])
+    post.is_hidden, post.hidden_reason = True, reason[:300]
+    bump(post.topic_id, post.topic.board_id)
+    return post
+
+
+@transaction.atomic
+def post_unhide(*, post: Post, actor: User | None) -> Post:
+    post = _locked_post(post, actor)
+    Post.objects.filter(pk=post.pk).update(is_hidden=False, hidden_reason="")
+    post.is_hidden, post.hidden_reason = False, ""
+    bump(post.topic_id, post.topic.board_id)
+    return post
+
+
+@transaction.atomic
+def post_delete(*, post: Post, actor: User, reason: str) -> Post:
+    post = _locked_post(post, actor)
+    post.deleted_at = timezone.now()
+    Post.objects.filter(pk=post.pk).update(deleted_at=post.deleted_at, is_hidden=True, hidden_reason=reason[:300])
+    post.is_hidden, post.hidden_reason = True, reason[:300]
+    bump(post.topic_id, post.topic.board_id)
+    return post
+
+
+@transaction.atomic
+def post_restore(*, post: Post, actor: User) -> Post:
+    post = _locked_post(post, actor)
+    Post.objects.filter(pk=post.pk).update(deleted_at=None, is_hidden=False, hidden_reason="")
+    post.deleted_at, post.is_hidden, post.hidden_reason = None, False, ""
+    bump(post.topic_id, post.topic.board_id)
+    return post
+
+
+TOPIC_FLAGS = {"lock": ("is_locked", True), "unlock": ("is_locked", False), "pin": ("is_pinned", True),
+               "unpin": ("is_pinned", False)}
+
+
+@transaction.atomic
+def topic_set_flag(*, topic: Topic, actor: User, verb: str) -> Topic:
+    """lock, unlock, pin or unpin."""
+    field, value = TOPIC_FLAGS[verb]
+    topic = _locked_topic(topic, actor)
+    Topic.objects.filter(pk=topic.pk).update(**{field: value})
+    setattr(topic, field, value)
+    bump(topic.pk, topic.board_id)
+    return topic
+
+
+@transaction.atomic
+def topic_set_hidden(*, topic: Topic, actor: User, hidden: bool) -> Topic:
+    """Hiding a topic takes it off its board's list and counts; unhiding puts it back."""
+    topic = _locked_topic(topic, actor)
+    if topic.is_hidden == hidden:
+        return topic
+    Topic.objects.filter(pk=topic.pk).update(is_hidden=hidden, version=F("version") + 1)
+    count_topic_onto_board(topic=topic, sign=-1 if hidden else 1)
+    recount_board_last_post(topic.board_id)
+    topic.is_hidden = hidden
+    return topic
+
+
+@transaction.atomic
+def post_publish_held(*, post: Post, actor: User) -> Post:
+    """Let a held post out. A held first post brings its topic onto the board. The author is told."""
+    post = _locked_post(post, actor)
+    topic = post.topic
+    if not post.is_awaiting_approval:
+        raise ValidationError(_("This post was already approved."))
+    post.is_awaiting_approval = False
+    post.save(update_fields=["is_awaiting_approval"])
+    Topic.objects.filter(pk=topic.pk).update(version=F("version") + 1)
+    if post.position == 1:
+        Topic.objects.filter(pk=topic.pk).update(is_hidden=False)
+        Board.objects.filter(pk=topic.board_id).update(
+            version=F("version") + 1, topic_count=F("topic_count") + 1, post_count=F("post_count") + topic.post_count,
+            last_post=Greatest(Coalesce(F("last_post_id"), Value(0)), Value(topic.last_post_id or post.pk)))
+    else:
+        count_reply_received(post=post, topic=topic, reply_to=post.reply_to)
+    User.objects.filter(pk=post.author_id).update(approved_posts=F("approved_posts") + 1)
+    notice_create(recipient=post.author, verb="post_published", params={"topic": topic.title},
+                  url=post.get_absolute_url())
+    logger.info("post approved", extra={"post_id": post.pk, "by": actor.pk})
+    return post
+
+
+@transaction.atomic
+def post_refuse_held(*, post: Post, actor: User, reason: str) -> Post:
+    """Turn a held post down: it stays hidden, with the reason its author sees."""
+    post = _locked_post(post, actor)
+    if not post.is_awaiting_approval:
+        raise ValidationError(_("This post is no longer waiting for approval."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why, so the member can do better next time.")})
+    post.is_awaiting_approval = False
+    post.is_hidden = True
+    post.hidden_reason = reason.strip()[:300]
+    post.save(update_fields=["is_awaiting_approval", "is_hidden", "hidden_reason"])
+    Topic.objects.filter(pk=post.topic_id).update(version=F("version") + 1)
+    notice_create(recipient=post.author, verb="post_refused", params={"topic": post.topic.title,
+                                                                      "reason": post.hidden_reason},
+                  url=post.get_absolute_url())
+    return post

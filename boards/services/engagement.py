@@ -1,0 +1,76 @@
+"""Likes and read positions: counted exactly, once, however requests race."""
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from boards import permissions
+from boards.models import Post, PostLike, Topic, TopicRead
+from boards.services.counters import count_like
+from members.models import User
+
+
+def like_refusal(member: User, post: Post) -> str | None:
+    refusal = permissions.write_refusal(member)
+    if refusal:
+        return refusal
+    if post.author_id == member.pk:
+        return _("You can't like your own post.")
+    if post.is_hidden or post.is_awaiting_approval or post.deleted_at or post.topic.is_hidden:
+        return _("You can't like a hidden post.")
+    return None
+
+
+@transaction.atomic
+def post_like(*, member: User, post: Post) -> Post:
+    post = Post.objects.select_related("topic").get(pk=post.pk)
+    reason = like_refusal(member, post)
+    if reason:
+        raise PermissionDenied(reason)
+    try:
+        with transaction.atomic():
+            PostLike.objects.create(post=post, member=member)
+    except IntegrityError:
+        raise ValidationError(_("You already like this post.")) from None
+    count_like(post=post, member=member, delta=1)
+    return post
+
+
+@transaction.atomic
+def post_unlike(*, member: User, post: Post) -> Post:
+    deleted, _rows = PostLike.objects.filter(post=post, member=member).delete()
+    if not deleted:
+        raise ValidationError(_("You don't like this post yet."))
+    count_like(post=post, member=member, delta=-1)
+    return post
+
+
+def topic_mark_read(*, member: User, topic: Topic, position: int, known: TopicRead | None = None) -> None:
+    """Move the member's read position forward (never back), counting posts read and topics entered.
+    `known` is the row the caller loaded (None: the member never opened this topic). Each change is a
+    compare-and-set, so two tabs racing count every post once. Re-reading costs nothing."""
+    if known is not None and position <= known.last_position:
+        return
+    _move_read_position(member=member, topic=topic, position=position, known=known)
+
+
+@transaction.atomic(savepoint=False)  # two statements, all or nothing; no savepoint inside a request
+def _move_read_position(*, member: User, topic: Topic, position: int, known: TopicRead | None) -> None:
+    table = TopicRead._meta.db_table
+    with connection.cursor() as cursor:
+        if known is None:
+            cursor.execute(
+                f"INSERT INTO {table} (member_id, topic_id, last_position, updated_at) VALUES (%s, %s, %s, %s) "  # noqa: S608
+                "ON CONFLICT (member_id, topic_id) DO NOTHING",
+                [member.pk, topic.pk, position, timezone.now()])
+            delta, entered = position, 1
+        else:
+            cursor.execute(
+                f"UPDATE {table} SET last_position = %s, updated_at = %s WHERE id = %s AND last_position = %s",  # noqa: S608
+                [position, timezone.now(), known.pk, known.last_position])
+            delta, entered = position - known.last_position, 0
+        if cursor.rowcount != 1:
+            return  # another request moved it first and counted those posts
+    User.objects.filter(pk=member.pk).update(posts_read=F("posts_read") + delta,
+                                             topics_entered=F("topics_entered") + entered)

@@ -1,0 +1,190 @@
+"""Starting topics, replying and editing: each one transaction that keeps every counter exact."""
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from boards import permissions, selectors, signals
+from boards.models import Board, Post, PostRevision, Topic
+from boards.rendering import render_markdown
+from boards.services.counters import count_new_post, count_reply_received
+from forum import ratelimit
+from members.models import User
+from members.ranks import effective_rank
+
+logger = logging.getLogger(__name__)
+
+RESERVED_SLUGS = {"reply", "unread", "manage"}  # words the topic URLs use after /t/<id>/
+
+
+def make_slug(title: str) -> str:
+    """A readable slug for any title, Chinese included; never empty, never a reserved word."""
+    slug = slugify(title, allow_unicode=True)[:150].strip("-") or "topic"
+    return f"{slug}-topic" if slug in RESERVED_SLUGS else slug
+
+
+def validate_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    limit = settings.HEARTH["TITLE_MAX_CHARS"]
+    if not title:
+        raise ValidationError({"title": _("Give the topic a title.")})
+    if len(title) > limit:
+        raise ValidationError({"title": _("Keep the title under %(limit)d characters.") % {"limit": limit}})
+    return title
+
+
+def validate_body(body: str) -> str:
+    body = selectors.normalize_body(body)
+    limit = settings.HEARTH["BODY_MAX_CHARS"]
+    if not body:
+        raise ValidationError({"body": _("Write something before posting.")})
+    if len(body) > limit:
+        raise ValidationError({"body": _("Posts can be at most %(limit)d characters; this one has %(count)d.")
+                               % {"limit": limit, "count": len(body)}})
+    return body
+
+
+def check_posting_rate(author: User, scope: str) -> None:
+    """The site's posting limit ("post" or "topic"), lowered by the member's rank (Newcomers post less
+    often). Spent only by a post that is really written, not by a double submit."""
+    count, period = settings.HEARTH[f"{scope.upper()}_RATE"]
+    rank = effective_rank(author)
+    if rank is not None and period == 60:
+        count = min(count, rank.posts_per_minute)
+    if not ratelimit.hit(scope, author.pk, limit=count, period=period):
+        raise ValidationError(_("You are starting topics too quickly. Wait a minute and try again.") if scope == "topic"
+                              else _("You are posting too quickly. Wait a minute and try again."))
+
+
+def _check_rank_limits(*, author: User, board: Board, body_html: str):
+    """The author's rank decides how many links and images a post may carry, and whether it waits
+    for a moderator. Returns (rank, held)."""
+    rank = effective_rank(author)
+    if rank is None or permissions.can_moderate(author, board):
+        return rank, False
+    links_count, images = body_html.count("<a "), body_html.count("<img ")
+    if rank.max_links is not None and links_count > rank.max_links:
+        raise ValidationError({"body": ngettext(
+            "As a %(rank)s you can include at most %(n)d link in a post.",
+            "As a %(rank)s you can include at most %(n)d links in a post.", rank.max_links)
+            % {"rank": rank.name, "n": rank.max_links}})
+    if rank.max_images is not None and images > rank.max_images:
+        raise ValidationError({"body": ngettext(
+            "As a %(rank)s you can include at most %(n)d image in a post.",
+            "As a %(rank)s you can include at most %(n)d images in a post.", rank.max_images)
+            % {"rank": rank.name, "n": rank.max_images}})
+    return rank, author.approved_posts < rank.approval_posts
+
+
+@transaction.atomic
+def topic_create(*, board: Board, author: User, title: str, body: str, dedupe: bool = True,
+                 rate_limit: bool = False) -> Topic:
+    """Start a topic. With `dedupe`, the same topic sent twice within seconds (a double submit) is
+    created once; scheduled publishing turns that off, since two drafts may be alike on purpose. With
+    `rate_limit` (a member at the keyboard), the posting rate is checked after the double-submit check."""
+    title = validate_title(title)
+    body = validate_body(body)
+    body_html = render_markdown(body)
+    board = Board.objects.select_for_update().get(pk=board.pk)
+    permissions.check_start_topic(author, board)
+
+    if dedupe:
+        duplicate = selectors.recent_duplicate_topic(board=board, author=author, title=title, body=body)
+        if duplicate is not None:
+            return duplicate
+    if rate_limit:
+        check_posting_rate(author, "topic")
+    _rank, held = _check_rank_limits(author=author, board=board, body_html=body_html)
+
+    now = timezone.now()
+    # A held topic stays off the board (hidden, and not counted) until a moderator approves it.
+    topic = Topic.objects.create(board=board, author=author, title=title, slug=make_slug(title),
+                                 created_at=now, last_post_at=now, post_count=1, is_hidden=held)
+    post = Post.objects.create(topic=topic, author=author, position=1, body=body, body_html=body_html,
+                               created_at=now, is_awaiting_approval=held)
+    Topic.objects.filter(pk=topic.pk).update(first_post=post, last_post=post)
+    topic.first_post = topic.last_post = post
+    count_new_post(board_id=None if held else board.pk, post=post, new_topic=True)
+    if held:
+        signals.post_held.send(sender=Post, post=post)
+    logger.info("topic created", extra={"topic_id": topic.pk, "by": author.pk})
+    return topic
+
+
+@transaction.atomic
+def post_create(*, topic: Topic, author: User, body: str, reply_to: Post | None = None,
+                rate_limit: bool = False) -> Post:
+    body = validate_body(body)
+    body_html = render_markdown(body)
+    # Lock the topic: positions are handed out in order and the duplicate check sees every commit.
+    topic = Topic.objects.select_for_update().select_related("board").get(pk=topic.pk)
+    permissions.check_reply(author, topic)
+    if reply_to is not None and reply_to.topic_id != topic.pk:
+        raise ValidationError({"reply_to": _("You can only reply to a post in this topic.")})
+
+    duplicate = selectors.recent_duplicate_post(topic=topic, author=author, body=body)
+    if duplicate is not None:
+        return duplicate
+    if rate_limit:
+        check_posting_rate(author, "post")
+    _rank, held = _check_rank_limits(author=author, board=topic.board, body_html=body_html)
+
+    now = timezone.now()
+    # A held reply takes its place in the topic at once; others see a placeholder until it is approved.
+    post = Post.objects.create(topic=topic, author=author, position=topic.post_count + 1, body=body,
+                               body_html=body_html, reply_to=reply_to, created_at=now, is_awaiting_approval=held)
+    if held:
+        signals.post_held.send(sender=Post, post=post)
+    else:
+        count_reply_received(post=post, topic=topic, reply_to=reply_to)
+    Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") + 1, last_post=post, last_post_at=now,
+                                             version=F("version") + 1)
+    # a hidden (or held) topic is not on its board's counts: approving or unhiding it counts it whole
+    count_new_post(board_id=None if topic.is_hidden else topic.board_id, post=post, new_topic=False,
+                   set_last=not held)
+    logger.info("post created", extra={"post_id": post.pk, "topic_id": topic.pk, "by": author.pk})
+    return post
+
+
+@transaction.atomic
+def post_edit(*, post: Post, editor: User, body: str, title: str | None = None) -> Post:
+    body = validate_body(body)
+    if title is not None:
+        title = validate_title(title)
+    post = Post.objects.select_for_update().select_related("topic__board").get(pk=post.pk)
+    permissions.check_edit(editor, post)
+    topic = post.topic
+    changed = False
+    before, title_before = post.body, topic.title
+    if body != post.body:
+        PostRevision.objects.create(post=post, body=post.body, editor=editor)
+        post.body = body
+        post.body_html = render_markdown(body)
+        post.edited_at = timezone.now()
+        post.edit_count += 1
+        post.save(update_fields=["body", "body_html", "edited_at", "edit_count"])
+        changed = True
+    if title is not None and post.position == 1 and title != topic.title:
+        topic.title = title
+        topic.slug = make_slug(title)
+        Topic.objects.filter(pk=topic.pk).update(title=title, slug=topic.slug)
+        changed = True
+    if changed:
+        signals.post_edited.send(sender=Post, post=post, editor=editor, before=before, after=post.body,
+                                 title_before=title_before, title_after=topic.title)
+        Topic.objects.filter(pk=topic.pk).update(version=F("version") + 1)
+        if post.position == 1:  # the title or the first post shows in the board's list
+            Board.objects.filter(pk=topic.board_id).update(version=F("version") + 1)
+        logger.info("post edited", extra={"post_id": post.pk, "by": editor.pk})
+    return post
+
+
+def board_render_rules(*, board: Board) -> Board:
+    board.rules_html = render_markdown(board.rules) if board.rules.strip() else ""
+    return board

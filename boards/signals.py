@@ -1,0 +1,15 @@
+"""Events the boards layer sends upward, inside the write's transaction. Higher layers connect receivers
+in their AppConfig.ready() (moderation opens approval cases and logs moderators' edits); boards never
+imports them."""
+from django.dispatch import Signal
+
+# A post was held for a moderator's approval. kwargs: post
+post_held = Signal()
+
+# A post's text (or its topic's title) was changed. kwargs: post, editor, before, after, title_before,
+# title_after
+post_edited = Signal()
+
+# A topic was retitled or moved. kwargs: topic, actor, before, after, log_it (False when the caller logs
+# it itself)
+topic_moved = Signal()

@@ -1,0 +1,31 @@
+"""The notices the moderation layer sends, put into words when they are shown (see notices.kinds)."""
+from django.utils.translation import gettext as _
+
+from moderation.outcomes import outcome_text
+from notices.kinds import Text, register
+
+
+def _outcome(params: dict) -> str:
+    return outcome_text(**params["outcome"])
+
+
+def _report_resolved(params: dict) -> Text:
+    return Text(_("Your report was resolved: %(outcome)s") % {"outcome": _outcome(params)},
+                _("Thank you for helping keep the forum a good place."))
+
+
+def _content_acted_on(params: dict) -> Text:
+    rule = params.get("rule") or ""
+    return Text(_("A moderator acted on your content: %(outcome)s") % {"outcome": _outcome(params)},
+                params.get("reason", "") + (f"\n{_('Rule applied:')} {rule}" if rule else ""))
+
+
+def _cases_waiting(params: dict) -> Text:
+    return Text(_("%(count)d moderation cases have waited more than %(hours)d hours")
+                % {"count": params["count"], "hours": params["hours"]}, "\n".join(params["lines"]))
+
+
+def register_all() -> None:
+    register("report_resolved", _report_resolved)
+    register("content_acted_on", _content_acted_on)
+    register("cases_waiting", _cases_waiting)

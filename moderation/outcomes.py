@@ -1,0 +1,34 @@
+"""How a moderation outcome reads, in the language active when it is read. Notices store the facts
+(`outcome_params`) and are worded when shown (moderation.notice_kinds)."""
+from django.utils.translation import gettext as _
+
+from moderation.models import ModerationAction
+
+
+def outcome_params(action: str, *, days: int | None = None, board: str | None = None) -> dict:
+    params = {"action": action}
+    if days is not None:
+        params["days"] = days
+    if board is not None:
+        params["board"] = board
+    return params
+
+
+def outcome_text(action: str, *, days: int | None = None, board: str | None = None) -> str:
+    words = {
+        "dismiss": lambda: _("No action needed"),
+        "approve": lambda: _("Published"),
+        "reject": lambda: _("Not published"),
+        "hide": lambda: _("Post hidden"),
+        "unhide": lambda: _("Post shown again"),
+        "delete": lambda: _("Post deleted"),
+        "restore": lambda: _("Post restored"),
+        "move": lambda: _("Moved to %(board)s") % {"board": board},
+        "warn": lambda: _("Member warned"),
+        "suspend": lambda: _("Member suspended for %(days)d days") % {"days": days or 0},
+        "ban": lambda: _("Member banned"),
+        "unban": lambda: _("Ban or suspension lifted"),
+    }
+    if action in words:
+        return words[action]()
+    return str(ModerationAction.Action(action).label)  # lock, unlock, pin, unpin, hide/unhide topic

@@ -1,0 +1,90 @@
+"""Reporting: reports gather into one open case per target; trusted reports can hide a post at once; a
+held post waits in the same queue as a case."""
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from boards import services as board_services
+from boards.models import Post, Topic
+from members.models import User
+from members.permissions import check_can_write
+from members.ranks import effective_rank
+from moderation.models import Case, ModerationAction, Reason, Report
+from moderation.services.log import log
+
+logger = logging.getLogger(__name__)
+
+
+def case_target(kind: str, *, post=None, topic=None, member=None) -> dict:
+    if kind == Case.Kind.POST:
+        return {"post": post, "topic": post.topic, "member": post.author, "board": post.topic.board}
+    if kind == Case.Kind.TOPIC:
+        return {"post": None, "topic": topic, "member": topic.author, "board": topic.board}
+    return {"post": None, "topic": None, "member": member, "board": None}
+
+
+def open_case_for(kind: str, target: dict, *, is_approval: bool = False) -> Case:
+    lookup = {"post": target["post"]} if kind == Case.Kind.POST else (
+        {"topic": target["topic"], "post__isnull": True} if kind == Case.Kind.TOPIC
+        else {"member": target["member"], "kind": Case.Kind.MEMBER})
+    case = Case.objects.select_for_update(of=("self",)).filter(**lookup).exclude(state=Case.State.RESOLVED).first()
+    if case is not None:
+        return case
+    try:
+        with transaction.atomic():
+            return Case.objects.create(kind=kind, is_approval=is_approval, **target)
+    except IntegrityError:  # opened by a concurrent report
+        return Case.objects.select_for_update(of=("self",)).filter(**lookup).exclude(
+            state=Case.State.RESOLVED).get()
+
+
+@transaction.atomic
+def report_create(*, reporter: User, kind: str, reason: str, note: str = "", post: Post | None = None,
+                  topic: Topic | None = None, member: User | None = None) -> Report:
+    check_can_write(reporter)
+    if reason not in Reason.values or reason == Reason.APPROVAL:
+        raise ValidationError({"reason": _("Pick a reason.")})
+    note = (note or "").strip()
+    if reason == Reason.OTHER and not note:
+        raise ValidationError({"note": _("Say what is wrong when the reason is “Other”.")})
+    if len(note) > 1000:
+        raise ValidationError({"note": _("Keep the note under 1000 characters.")})
+    target = case_target(kind, post=post, topic=topic, member=member)
+    if target["member"].pk == reporter.pk:
+        raise ValidationError(_("You can't report yourself or your own posts."))
+    case = open_case_for(kind, target)
+    rank = effective_rank(reporter)
+    weight = rank.report_weight if rank else 1
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(case=case, reporter=reporter, reason=reason, note=note, weight=weight,
+                                           reporter_rank_order=rank.order if rank else 0)
+    except IntegrityError:
+        raise ValidationError(_("You have reported this already; the moderators have it.")) from None
+    Case.objects.filter(pk=case.pk).update(report_count=F("report_count") + 1, weight=F("weight") + weight)
+    case.refresh_from_db()
+    if kind == Case.Kind.POST:
+        _maybe_auto_hide(case)
+    logger.info("report filed", extra={"case_id": case.pk, "by": reporter.pk})
+    return report
+
+
+def _maybe_auto_hide(case: Case) -> None:
+    """Several reports from members of a trusted rank hide a post at once, pending review."""
+    hearth = settings.HEARTH
+    trusted = case.reports.filter(reporter_rank_order__gte=hearth["AUTO_HIDE_MIN_RANK_ORDER"]).count()
+    post = Post.objects.select_for_update().get(pk=case.post_id)
+    if trusted >= hearth["AUTO_HIDE_REPORTS"] and not post.is_hidden:
+        reason = _("Hidden pending review after several reports.")
+        post = board_services.post_hide(post=post, actor=None, reason=reason)
+        log(actor=None, action=ModerationAction.Action.AUTO_HIDE, reason=reason, case=case, post=post,
+            topic=post.topic, board=case.board)
+
+
+def hold_for_approval(post: Post) -> Case:
+    """A newcomer's held post waits in the queue as a case."""
+    return open_case_for(Case.Kind.POST, case_target(Case.Kind.POST, post=post), is_approval=True)

@@ -1,0 +1,10 @@
+"""Celery entry points for moderation."""
+from celery import shared_task
+
+from moderation.services import remind_stale_cases as remind
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=30, retry_backoff_max=1800, max_retries=5)
+def remind_stale_cases() -> int:
+    """Daily, with the freshness check: cases left open too long remind their moderators, then the admins."""
+    return remind()
