@@ -5,7 +5,8 @@
 #   bash services.sh [start]   install (apt-get, only if missing) + start both, create role/db,
 #                              wait until both answer, print `export ...` lines on stdout
 #   bash services.sh stop      stop both via their pid files (kill by PID, never by name)
-#   bash services.sh status    say what is running (exit 0 only if both answer)
+#   bash services.sh status    say what is running: exit 0 if both answer, 3 if neither of this
+#                              SERVICES_DIR's servers runs, 1 otherwise (one down, or on another port)
 #   bash services.sh env       print the export lines again
 #   bash services.sh wipe      stop, then delete the services folder (only one this script made)
 #
@@ -436,6 +437,7 @@ cmd_status() {
   elif [ -n "$pid" ] && [ "$("$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]; then
     log "redis: running, pid $pid, port $REDIS_PORT"
   else log "redis: not running/answering"; ok=1; fi
+  if [ -z "$(pg_pid)" ] && [ -z "$(redis_pid)" ]; then return 3; fi  # nothing of ours runs
   return $ok
 }
 
