@@ -1,4 +1,8 @@
-"""The bench behind `make bench`; see bench/run.sh. Prints a table and writes var/bench/results.json."""
+"""The bench behind `make bench`; see bench/run.sh. Prints a table and writes var/bench/results.json.
+
+It runs only against its own PostgreSQL database (bench/guard.py): DATABASE_URL must name `hearth_bench`
+on loopback, answer, and carry the bench's marker; otherwise it refuses before migrating or flushing.
+"""
 import json
 import os
 import re
@@ -8,6 +12,8 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from guard import BenchRefused, check_bench_database
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
@@ -46,6 +52,7 @@ def seed() -> None:
         print("[bench] reusing the seeded database (BENCH_REUSE=1)")
         return
     if count:
+        check_bench_database(ENV.get("DATABASE_URL"))  # flush only the bench's own, marked database
         manage("flush", "--noinput")
     started = time.monotonic()
     manage("seed_demo", *SIZES)
@@ -113,6 +120,11 @@ def run_wrk(url: str, cookie: str | None = None) -> dict:
 
 
 def main() -> int:
+    try:  # before anything touches a database: never the `make run` forum, never a database not ours
+        check_bench_database(ENV.get("DATABASE_URL"), may_mark=True)
+    except BenchRefused as refusal:
+        print(f"[bench] REFUSED: {refusal}", file=sys.stderr)
+        return 2
     seed()
     manage("collectstatic", "--noinput", "-v0")
     pages = targets()

@@ -3,6 +3,9 @@
 Adds 100,000 members with visits, read counters and likes to the bench database (once), then runs
 members.ranks.recompute_ranks twice: the first run places everyone on the ladder, the second is the
 steady nightly run. Prints both timings.
+
+Like bench.py it runs only against the bench's own, marked PostgreSQL database (bench/guard.py), and
+checks that before Django is even set up.
 """
 import os
 import random
@@ -13,6 +16,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forum.settings.base")
+
+from guard import BenchRefused, check_bench_database  # noqa: E402
+
+try:  # never the `make run` forum in var/, never a database the bench did not mark as its own
+    check_bench_database(os.environ.get("DATABASE_URL"))
+except BenchRefused as refusal:
+    print(f"[bench] REFUSED: {refusal}", file=sys.stderr)
+    sys.exit(2)
 
 import django  # noqa: E402
 

@@ -4,11 +4,22 @@
 # a topic page and page 200 of the 4,000-post topic. Everything runs on loopback and stops by PID.
 #
 # Settings: BENCH_SECONDS (10), BENCH_CONNECTIONS (4), BENCH_PORT (8131), BENCH_REUSE=1 (keep the
-# seeded database from the last run), KEEP_SERVICES=1.
+# seeded database from the last run), KEEP_SERVICES=1; SERVICES_DIR, PGPORT, REDIS_PORT, ... go to
+# scripts/services.sh.
+#
+# The bench flushes and reseeds its database, so it runs only on its own: the database hearth_bench of
+# the private PostgreSQL that scripts/services.sh starts (on a free port if the default is taken). If that
+# does not start or answer, the bench stops with a message and a non-zero exit; it never falls back to the
+# `make run` forum (SQLite in var/) or to a DATABASE_URL from your shell, and bench/guard.py refuses any
+# database that is not hearth_bench on loopback carrying the bench's marker.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 log() { printf '[bench] %s\n' "$*" >&2; }
+die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# only the URLs scripts/services.sh prints below count: never one inherited from the shell
+unset DATABASE_URL REDIS_URL
 
 if ! command -v wrk >/dev/null 2>&1; then
   if [ "$(id -u)" -eq 0 ]; then
@@ -26,19 +37,39 @@ if [ ! -x .venv/bin/gunicorn ]; then
   .venv/bin/python -m pip install --disable-pip-version-check -q -e '.[dev]'
 fi
 
-already_up=0
-DB_NAME=hearth_bench bash scripts/services.sh status >/dev/null 2>&1 && already_up=1
-eval "$(DB_NAME=hearth_bench bash scripts/services.sh start)"
+# stop the services afterwards only when none of them ran before (status exit 3): never stop what
+# someone else started
+status_rc=0
+DB_NAME=hearth_bench bash scripts/services.sh status >/dev/null 2>&1 || status_rc=$?
+started_here=0
+[ "$status_rc" = 3 ] && started_here=1
+RANKS_ERR=""
 cleanup() {
-  if [ "$already_up" = 0 ] && [ "${KEEP_SERVICES:-0}" != 1 ]; then bash scripts/services.sh stop || true; fi
+  [ -n "$RANKS_ERR" ] && rm -f "$RANKS_ERR"
+  if [ "$started_here" = 1 ] && [ "${KEEP_SERVICES:-0}" != 1 ]; then bash scripts/services.sh stop || true; fi
 }
-trap cleanup EXIT
+trap cleanup EXIT   # set before starting, so that a half-started pair is stopped too
 
+# two steps on purpose: `eval "$(cmd)"` would hide a failure of cmd, even under set -e
+services_env="$(DB_NAME=hearth_bench bash scripts/services.sh start)" ||
+  die "the bench's PostgreSQL/Redis did not start (see above); nothing was benched, no database was touched"
+eval "$services_env"
+[ -n "${DATABASE_URL:-}" ] && [ -n "${REDIS_URL:-}" ] ||
+  die "scripts/services.sh printed no DATABASE_URL/REDIS_URL; refusing to run without the bench's own database"
 export DATABASE_URL REDIS_URL
+
+# the bench's own database, answering and marked as the bench's (bench.py and ranks.py check it again)
+.venv/bin/python bench/guard.py || die "refusing to run the bench against that database (see above)"
+
 exec_status=0
 .venv/bin/python bench/bench.py || exec_status=$?
 # the nightly rank recompute over 100,000 members (BENCH_RANKS=0 skips it)
 if [ "${BENCH_RANKS:-1}" = 1 ]; then
-  DEBUG=1 .venv/bin/python bench/ranks.py 2>/dev/null | grep '^\[bench\]' || exec_status=$?
+  # only its [bench] lines on stdout; its stderr (Django's logging) is shown only when it fails
+  RANKS_ERR="$(mktemp)"
+  if ! DEBUG=1 .venv/bin/python bench/ranks.py 2>"$RANKS_ERR" | grep '^\[bench\]'; then
+    tail -n 30 "$RANKS_ERR" >&2
+    exec_status=1
+  fi
 fi
 exit "$exec_status"

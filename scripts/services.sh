@@ -5,20 +5,31 @@
 #   bash services.sh [start]   install (apt-get, only if missing) + start both, create role/db,
 #                              wait until both answer, print `export ...` lines on stdout
 #   bash services.sh stop      stop both via their pid files (kill by PID, never by name)
-#   bash services.sh status    say what is running (exit 0 only if both answer)
+#   bash services.sh status    say what is running: exit 0 if both answer, 3 if neither of this
+#                              SERVICES_DIR's servers runs, 1 otherwise (one down, or on another port)
 #   bash services.sh env       print the export lines again
 #   bash services.sh wipe      stop, then delete the services folder (only one this script made)
 #
-#   eval "$(bash services.sh start)"     # then $DATABASE_URL and $REDIS_URL are set
+#   env="$(bash services.sh start)" && eval "$env"   # then $DATABASE_URL and $REDIS_URL are set
+#   (two steps: in `eval "$(bash services.sh start)"` a failed start goes unnoticed, even under set -e)
 #
 # Settings (environment):
 #   SERVICES_DIR   folder for data, logs, sockets, pid files   (default /tmp/hearth-services)
-#   PGPORT         PostgreSQL TCP port on 127.0.0.1            (default 54329)
-#   REDIS_PORT     Redis TCP port on 127.0.0.1                 (default 63799)
+#   PGPORT         PostgreSQL TCP port on 127.0.0.1            (default: chosen, see Ports)
+#   REDIS_PORT     Redis TCP port on 127.0.0.1                 (default: chosen, see Ports)
+#   PGPORT_DEFAULT / REDIS_PORT_DEFAULT   first ports tried when PGPORT / REDIS_PORT are unset
+#                                                              (default 54329 / 63799)
 #   DB_NAME / DB_USER / DB_PASSWORD                            (default hearth / hearth / hearth)
 #   PG_OS_USER     OS user that runs postgres when we are root (default postgres)
 #   REDIS_OS_USER  OS user that runs redis when we are root    (default redis, else PG_OS_USER)
 #   SKIP_APT=1     never call apt-get (fail if binaries are missing)
+#
+# Ports: a PGPORT / REDIS_PORT you set is used as it is; if something else listens there, start fails
+# and names the port (it never moves silently). Unset, start keeps the port of a server of this
+# SERVICES_DIR that is already running, else reuses the port of the last start if it is free, else the
+# default if free, else the next free port above the default, and says so. The ports chosen are kept in
+# $SERVICES_DIR/ports (and in the URLs of the export lines and of $SERVICES_DIR/env.sh), so that status,
+# env and the next start use them; stop needs no port (it goes by pid files).
 #
 # Progress goes to stderr; stdout carries only the export lines (so eval works).
 # Postgres refuses to run as root: as root we run it (and redis) through `runuser -u USER`.
@@ -26,8 +37,13 @@
 set -euo pipefail
 
 SERVICES_DIR="${SERVICES_DIR:-/tmp/hearth-services}"
-PGPORT="${PGPORT:-54329}"
-REDIS_PORT="${REDIS_PORT:-63799}"
+# ports the user chose (respected as they are) and the defaults tried first otherwise; see "Ports" above
+PGPORT_EXPLICIT="${PGPORT:-}"
+REDIS_PORT_EXPLICIT="${REDIS_PORT:-}"
+PGPORT_DEFAULT="${PGPORT_DEFAULT:-54329}"
+REDIS_PORT_DEFAULT="${REDIS_PORT_DEFAULT:-63799}"
+PGPORT=""       # set by choose_ports (start) or current_ports (status, env)
+REDIS_PORT=""
 DB_NAME="${DB_NAME:-hearth}"
 DB_USER="${DB_USER:-hearth}"
 DB_PASSWORD="${DB_PASSWORD:-hearth}"
@@ -44,6 +60,7 @@ RCONF="$RDIR/redis.conf"
 RPID="$RDIR/redis.pid"
 RLOG="$RDIR/redis.log"
 MARKER="$SERVICES_DIR/.hearth-services"
+PORTS_FILE="$SERVICES_DIR/ports"      # PGPORT=… and REDIS_PORT=… of the last start
 
 log() { printf '[services] %s\n' "$*" >&2; }
 die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -70,6 +87,123 @@ redis_url() { printf 'redis://127.0.0.1:%s/0' "$REDIS_PORT"; }
 print_env() {
   printf 'export DATABASE_URL=%q\n' "$(database_url)"
   printf 'export REDIS_URL=%q\n' "$(redis_url)"
+}
+
+# ---------------------------------------------------------------- ports
+for _var in PGPORT_EXPLICIT REDIS_PORT_EXPLICIT PGPORT_DEFAULT REDIS_PORT_DEFAULT; do
+  _val="${!_var}"
+  if [ -n "$_val" ] && { ! [[ "$_val" =~ ^[0-9]{1,5}$ ]] || [ "$_val" -lt 1 ] || [ "$_val" -gt 65535 ]; }; then
+    die "${_var%_EXPLICIT} must be a port number (1-65535), got '$_val'"
+  fi
+done
+unset _var _val
+
+# Is 127.0.0.1:$1 taken? Busy when it cannot be bound (a listener on 127.0.0.1, 0.0.0.0 or [::]) or when
+# something accepts a connection there.
+port_busy() {
+  if command -v python3 >/dev/null 2>&1; then
+    python3 - "$1" <<'PY'
+import socket
+import sys
+
+port = int(sys.argv[1])
+probe = socket.socket()
+probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+try:
+    probe.bind(("127.0.0.1", port))
+except OSError:
+    sys.exit(0)
+finally:
+    probe.close()
+try:
+    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+except OSError:
+    sys.exit(1)
+sys.exit(0)
+PY
+  else
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+  fi
+}
+
+# " (held by NAME pid N)" when ss can tell, for the messages; nothing otherwise
+port_holder() {
+  command -v ss >/dev/null 2>&1 || return 0
+  local who
+  who="$(ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'users:(("[^"]*",pid=[0-9]*' | head -n1 |
+    sed 's/users:(("\([^"]*\)",pid=\([0-9]*\)/\1, pid \2/')" || true
+  if [ -n "$who" ]; then printf ' (held by %s)' "$who"; fi
+}
+
+# the first free port in $1 .. $1+199 other than $2; fails when there is none
+free_port_from() {
+  local p
+  for ((p = $1; p < $1 + 200 && p <= 65535; p++)); do
+    [ "$p" = "${2:-}" ] && continue
+    port_busy "$p" || { echo "$p"; return 0; }
+  done
+  return 1
+}
+
+remembered_port() {  # $1 = PGPORT | REDIS_PORT: the port of the last start (from $PORTS_FILE), or nothing
+  [ -f "$PORTS_FILE" ] || return 0
+  sed -n "s/^$1=\([0-9]\{1,5\}\)\$/\1/p" "$PORTS_FILE" | head -n1
+}
+
+pg_running_port() {  # the port of this SERVICES_DIR's running postmaster (line 4 of postmaster.pid)
+  [ -n "$(pg_pid)" ] || return 0
+  local port; port="$(sed -n 4p "$PGDATA/postmaster.pid" 2>/dev/null || true)"
+  if [[ "$port" =~ ^[0-9]+$ ]]; then echo "$port"; fi
+}
+
+redis_running_port() {  # the port of this SERVICES_DIR's running redis (from the conf it was started with)
+  [ -n "$(redis_pid)" ] || return 0
+  sed -n 's/^port \([0-9]\{1,5\}\)$/\1/p' "$RCONF" 2>/dev/null | head -n1
+}
+
+# choose_port NAME EXPLICIT RUNNING DEFAULT [AVOID]: prints the port for NAME (PGPORT | REDIS_PORT)
+choose_port() {
+  local name="$1" explicit="$2" running="$3" default="$4" avoid="${5:-}" candidate port hint
+  if [ -n "$running" ]; then
+    if [ -n "$explicit" ] && [ "$explicit" != "$running" ]; then
+      die "the server of $SERVICES_DIR already runs on port $running, not $name=$explicit:
+  stop it first (SERVICES_DIR=$SERVICES_DIR bash $0 stop), or leave $name unset to use it"
+    fi
+    echo "$running"; return 0
+  fi
+  if [ -n "$explicit" ]; then
+    [ "$explicit" != "$avoid" ] || die "PGPORT and REDIS_PORT are both $explicit: choose two different ports"
+    if port_busy "$explicit"; then
+      hint="$(free_port_from $((explicit + 1)) "$avoid" || true)"
+      die "port $explicit on 127.0.0.1 ($name=$explicit) is busy$(port_holder "$explicit").
+  Choose another port, e.g. $name=${hint:-<a free port>} bash $0 start,
+  or leave $name unset to have a free port picked."
+    fi
+    echo "$explicit"; return 0
+  fi
+  for candidate in "$(remembered_port "$name")" "$default"; do
+    [ -n "$candidate" ] && [ "$candidate" != "$avoid" ] || continue
+    port_busy "$candidate" || { echo "$candidate"; return 0; }
+  done
+  port="$(free_port_from $((default + 1)) "$avoid")" ||
+    die "port $default ($name) is busy$(port_holder "$default"), and so are the 200 above it: set $name=<a free port>"
+  log "port $default is busy$(port_holder "$default"): using $port instead (set $name=... to choose one yourself)"
+  echo "$port"
+}
+
+choose_ports() {  # start: decide both ports before starting anything, and remember them
+  PGPORT="$(choose_port PGPORT "$PGPORT_EXPLICIT" "$(pg_running_port)" "$PGPORT_DEFAULT")"
+  REDIS_PORT="$(choose_port REDIS_PORT "$REDIS_PORT_EXPLICIT" "$(redis_running_port)" "$REDIS_PORT_DEFAULT" "$PGPORT")"
+  printf 'PGPORT=%s\nREDIS_PORT=%s\n' "$PGPORT" "$REDIS_PORT" >"$PORTS_FILE"
+}
+
+current_ports() {  # status / env: what the user set, else what runs, else what the last start chose
+  PGPORT="${PGPORT_EXPLICIT:-$(pg_running_port)}"
+  PGPORT="${PGPORT:-$(remembered_port PGPORT)}"
+  PGPORT="${PGPORT:-$PGPORT_DEFAULT}"
+  REDIS_PORT="${REDIS_PORT_EXPLICIT:-$(redis_running_port)}"
+  REDIS_PORT="${REDIS_PORT:-$(remembered_port REDIS_PORT)}"
+  REDIS_PORT="${REDIS_PORT:-$REDIS_PORT_DEFAULT}"
 }
 
 # ---------------------------------------------------------------- install
@@ -228,7 +362,12 @@ redis_start() {
   local owner="${REDIS_OS_USER:-$(id -un)}"
   is_root || owner="$(id -un)"
   mkdir -p "$RDIR/data"
-  cat >"$RCONF" <<EOF
+  local pid; pid="$(redis_pid)"
+  if [ -n "$pid" ]; then
+    log "redis already running (pid $pid)"
+  else
+    # the conf is rewritten only here: a running redis's conf tells its port (redis_running_port)
+    cat >"$RCONF" <<EOF
 # written by services.sh
 bind 127.0.0.1
 port $REDIS_PORT
@@ -241,11 +380,7 @@ save ""
 appendonly no
 databases 16
 EOF
-  is_root && chown -R "$owner": "$RDIR"
-  local pid; pid="$(redis_pid)"
-  if [ -n "$pid" ]; then
-    log "redis already running (pid $pid)"
-  else
+    is_root && chown -R "$owner": "$RDIR"
     rm -f "$RPID"
     log "starting redis on 127.0.0.1:$REDIS_PORT"
     as_user "$owner" "$REDIS_SERVER" "$RCONF" >&2
@@ -257,6 +392,8 @@ EOF
   done
   [ "$("$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ] ||
     { tail -n 30 "$RLOG" >&2 2>/dev/null; die "redis not answering on $REDIS_PORT (port busy? see $RLOG)"; }
+  # a PONG from some other redis on that port is not ours
+  [ -n "$(redis_pid)" ] || { tail -n 30 "$RLOG" >&2 2>/dev/null; die "redis did not start on port $REDIS_PORT (see $RLOG)"; }
   log "redis ready: $(redis_url) (pid $(redis_pid))"
 }
 
@@ -279,6 +416,7 @@ cmd_start() {
   mkdir -p "$SERVICES_DIR"
   chmod 0755 "$SERVICES_DIR"
   touch "$MARKER"
+  choose_ports
   pg_start
   redis_start
   print_env | tee "$SERVICES_DIR/env.sh"
@@ -287,12 +425,19 @@ cmd_start() {
 
 cmd_status() {
   local ok=0 pid
+  current_ports
   pid="$(pg_pid)"
-  if [ -n "$pid" ] && "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PGPORT"; then log "postgres: running, pid $pid, port $PGPORT"
+  if [ -n "$pid" ] && [ "$(pg_running_port)" != "$PGPORT" ]; then
+    log "postgres: running, pid $pid, but on port $(pg_running_port), not PGPORT=$PGPORT"; ok=1
+  elif [ -n "$pid" ] && "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PGPORT"; then log "postgres: running, pid $pid, port $PGPORT"
   else log "postgres: not running/answering"; ok=1; fi
   pid="$(redis_pid)"
-  if [ -n "$pid" ] && [ "$("$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]; then log "redis: running, pid $pid, port $REDIS_PORT"
+  if [ -n "$pid" ] && [ "$(redis_running_port)" != "$REDIS_PORT" ]; then
+    log "redis: running, pid $pid, but on port $(redis_running_port), not REDIS_PORT=$REDIS_PORT"; ok=1
+  elif [ -n "$pid" ] && [ "$("$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]; then
+    log "redis: running, pid $pid, port $REDIS_PORT"
   else log "redis: not running/answering"; ok=1; fi
+  if [ -z "$(pg_pid)" ] && [ -z "$(redis_pid)" ]; then return 3; fi  # nothing of ours runs
   return $ok
 }
 
@@ -308,8 +453,8 @@ case "${1:-start}" in
   start)  cmd_start ;;
   stop)   pg_stop; redis_stop ;;
   status) cmd_status ;;
-  env)    print_env ;;
+  env)    current_ports; print_env ;;
   wipe)   cmd_wipe ;;
-  -h|--help|help) sed -n '2,26p' "$0" ;;
+  -h|--help|help) sed -n '2,/^set -euo/p' "$0" | sed '$d' ;;
   *) die "unknown command '$1' (start|stop|status|env|wipe)" ;;
 esac

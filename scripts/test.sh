@@ -4,7 +4,8 @@
 #   1. .venv with the dev dependencies   (pip install -e '.[dev]'; redone only when pyproject.toml
 #                                          is newer than .venv/.stamp-dev)
 #   2. Debian's chromium for the browser tests (apt-get when missing and we are root)
-#   3. a private PostgreSQL 15 + Redis on loopback (scripts/services.sh), stopped again on exit
+#   3. a private PostgreSQL 15 + Redis on loopback (scripts/services.sh), stopped again on exit if
+#      started here; no further step runs unless that database answers (never another database)
 #   4. ruff check .
 #   5. lint-imports + scripts/check_imports.py  (the apps stand in layers; no cycles; see pyproject.toml)
 #   6. makemigrations --check --dry-run   (fails when a model change has no migration)
@@ -135,18 +136,35 @@ end
 
 # ---------------------------------------------------------------- 3. services
 begin "services"
-if bash scripts/services.sh status 2>/dev/null; then
+# The tests run only against the PostgreSQL/Redis of scripts/services.sh: never a DATABASE_URL inherited
+# from the shell, never the `make run` SQLite database. If they do not start and answer, we stop here.
+unset DATABASE_URL REDIS_URL
+status_rc=0
+bash scripts/services.sh status 2>/dev/null || status_rc=$?
+if [ "$status_rc" = 0 ]; then
   # someone (make services-start) already runs them: use them, and leave them running
   log "PostgreSQL/Redis already running; using them and leaving them up"
+elif [ "$status_rc" = 3 ]; then
+  SERVICES_STARTED_HERE=1   # none ran: ours to stop. Set before starting, so a half-started pair is stopped too
 else
-  SERVICES_STARTED_HERE=1   # set before starting, so a half-started pair is stopped too
+  log "PostgreSQL/Redis of this SERVICES_DIR partly running: starting what is missing, leaving them up afterwards"
 fi
 # two steps on purpose: `eval "$(cmd)"` would hide a failure of cmd from set -e
-services_env="$(bash scripts/services.sh start)"
+services_env="$(bash scripts/services.sh start)" ||
+  die "the tests' PostgreSQL/Redis did not start (see above); the tests run only against their own database"
 eval "$services_env"
+[[ "${DATABASE_URL:-}" == postgres://* ]] && [ -n "${REDIS_URL:-}" ] ||
+  die "scripts/services.sh printed no PostgreSQL DATABASE_URL/REDIS_URL; the tests run only against their own database"
 export DATABASE_URL REDIS_URL
 log "DATABASE_URL=$DATABASE_URL"
 log "REDIS_URL=$REDIS_URL"
+.venv/bin/python - "$DATABASE_URL" <<'PY' || die "the tests' database $DATABASE_URL does not answer (see above)"
+import sys
+
+import psycopg
+
+psycopg.connect(sys.argv[1], connect_timeout=5).close()
+PY
 end
 
 # ---------------------------------------------------------------- 4. lint
