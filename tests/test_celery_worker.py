@@ -100,4 +100,7 @@ def test_a_real_worker_delivers_the_daily_reminder_exactly_once(worker, settings
     assert len(mails) == 1, worker["log"].read_text()
     text = mails[0].read_text()
     assert "Quiet corner" in text and "To: keeper@example.com" in text
-    assert "succeeded" in worker["log"].read_text()
+    log = worker["log"].read_text()
+    assert "succeeded" in log
+    # the worker logs through the project's LOGGING: the app's own lines, with their extra fields
+    assert "INFO boards.tasks freshness check done reminders=1" in log, log
