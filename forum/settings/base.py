@@ -142,6 +142,11 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Hearth] "
+# The proxies of our own in front of the site (a TLS proxy: 1). Per-address limits, Hearth's and allauth's,
+# take the client's address that many hops from the right of X-Forwarded-For (forum/clientip.py); with 0
+# the header is ignored, since the client writes it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
