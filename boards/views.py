@@ -73,6 +73,7 @@ def board_detail(request, slug):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@ratelimit.limit("topic")
 def topic_create(request, slug):
     board = get_object_or_404(Board, slug=slug)
     permissions.check_start_topic(request.user, board)
@@ -155,6 +156,7 @@ def _quote(post: Post) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@ratelimit.limit("post")
 def post_create(request, topic_id):
     topic = selectors.topic_for_viewer(topic_id=topic_id, viewer=request.user)
     if topic is None:
@@ -218,6 +220,7 @@ def post_redirect(request, post_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@ratelimit.limit("post")
 def post_edit(request, post_id):
     post = _visible_post_or_404(request, post_id)
     permissions.check_edit(request.user, post)

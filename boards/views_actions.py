@@ -29,6 +29,7 @@ def _back_to(post: Post):
 
 @login_required
 @require_POST
+@ratelimit.limit("like")
 def post_like(request, post_id):
     post = _post_or_404(request, post_id)
     count, period = settings.HEARTH["LIKE_RATE"]
@@ -103,6 +104,7 @@ class TopicManageForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@ratelimit.limit("move", member=True)
 def topic_manage(request, topic_id):
     topic = get_object_or_404(Topic.objects.select_related("board"), pk=topic_id)
     if not permissions.can_see_topic(request.user, topic):

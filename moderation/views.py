@@ -157,6 +157,7 @@ def _report_target(kind: str, object_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@ratelimit.limit("report")
 def report(request, kind, object_id):
     if kind not in Case.Kind.values:
         raise Http404

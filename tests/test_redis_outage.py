@@ -102,6 +102,18 @@ def test_password_resets_are_still_limited(redis_down, client, member, mailoutbo
     assert len(mailoutbox) == 5
 
 
+def test_hearths_own_limits_still_count(redis_down, settings, client, topic, member):
+    from tests.factories import wait_for_fresh_rate_window
+
+    settings.HEARTH = {**settings.HEARTH, "POST_IP_RATE": (2, 60)}
+    wait_for_fresh_rate_window()
+    client.force_login(member)
+    statuses = [client.post(f"/t/{topic.pk}/reply/", {"body": f"Reply {i} without Redis."}).status_code
+                for i in range(3)]
+    assert statuses == [302, 302, 429]
+    assert Post.objects.filter(topic=topic, body__endswith="without Redis.").count() == 2
+
+
 def test_only_limits_fall_back_to_memory_other_keys_still_miss(redis_down):
     from django.core.cache import caches
 

@@ -160,3 +160,131 @@ def test_behind_one_proxy_two_clients_get_separate_login_budgets(db, settings):
     # and forging the header does not move the first client into a new bucket
     forged = fail_logins(1, HTTP_X_FORWARDED_FOR="198.51.100.77, 198.51.100.1", **proxy)[0].content.decode()
     assert TOO_MANY in forged
+
+
+def post_reply(client, topic, body, **extra):
+    return client.post(f"/t/{topic.pk}/reply/", {"body": body}, **extra)
+
+
+@pytest.fixture
+def tight_post_ip_budget(settings):
+    from tests.factories import wait_for_fresh_rate_window
+
+    settings.HEARTH = {**settings.HEARTH, "POST_IP_RATE": (3, 60), "POST_RATE": (100, 60)}
+    wait_for_fresh_rate_window()
+
+
+def test_hearths_per_address_limit_ignores_a_forged_header_without_a_proxy(tight_post_ip_budget, settings, topic):
+    settings.TRUSTED_PROXY_COUNT = 0
+    clients = []
+    for name in ("one", "two"):
+        c = Client()
+        c.force_login(UserFactory(username=name))
+        clients.append(c)
+    for i in range(3):
+        assert post_reply(clients[0], topic, f"Reply {i}", HTTP_X_FORWARDED_FOR=f"198.51.100.{i}").status_code == 302
+    response = post_reply(clients[1], topic, "From the same address", HTTP_X_FORWARDED_FOR="198.51.100.50")
+    assert response.status_code == 429
+
+
+def test_hearths_per_address_limit_separates_clients_behind_a_proxy(tight_post_ip_budget, settings, topic):
+    settings.TRUSTED_PROXY_COUNT = 1
+    first, second = Client(), Client()
+    first.force_login(UserFactory(username="one"))
+    second.force_login(UserFactory(username="two"))
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for i in range(3):
+        assert post_reply(first, topic, f"Reply {i}", HTTP_X_FORWARDED_FOR="198.51.100.1", **proxy).status_code == 302
+    assert post_reply(first, topic, "One more", HTTP_X_FORWARDED_FOR="198.51.100.1", **proxy).status_code == 429
+    assert post_reply(second, topic, "Me too", HTTP_X_FORWARDED_FOR="198.51.100.2", **proxy).status_code == 302
+
+
+# --- previews, likes, reports and moves: per member and per address ----------------------------------
+
+
+@pytest.fixture
+def budgets(settings):
+    from tests.factories import wait_for_fresh_rate_window
+
+    def set_budgets(**rates):
+        settings.HEARTH = {**settings.HEARTH, **rates}
+        wait_for_fresh_rate_window()
+    return set_budgets
+
+
+def member_on(address: str, username: str) -> Client:
+    client = Client(REMOTE_ADDR=address)
+    client.force_login(UserFactory(username=username))
+    return client
+
+
+def preview(client, topic):
+    return client.post(f"/t/{topic.pk}/reply/", {"body": "Does **this** look right?", "preview": "1"})
+
+
+def test_each_preview_spends_one_action_of_the_members_preview_budget(budgets, topic):
+    budgets(PREVIEW_RATE=(3, 60), PREVIEW_IP_RATE=(100, 60))
+    client = member_on("198.51.100.1", "previewer")
+    statuses = [preview(client, topic).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert "<strong>this</strong>" in preview(member_on("198.51.100.2", "other"), topic).content.decode()
+    # previews have a budget of their own: the member can still post
+    assert post_reply(client, topic, "Posted after previewing.").status_code == 302
+
+
+def test_previews_are_limited_per_address_across_members(budgets, topic, board):
+    budgets(PREVIEW_RATE=(100, 60), PREVIEW_IP_RATE=(2, 60))
+    first, second = member_on("198.51.100.1", "first"), member_on("198.51.100.1", "second")
+    assert preview(first, topic).status_code == 200
+    assert first.post(f"/b/{board.slug}/new/", {"title": "A title", "body": "Body", "preview": "1"}).status_code == 200
+    assert preview(second, topic).status_code == 429
+    assert preview(member_on("198.51.100.2", "third"), topic).status_code == 200
+
+
+def test_a_preview_costs_no_more_than_a_post(budgets, topic):
+    """A preview renders once, from a body the form has checked like a post's: one too long is refused
+    before anything is rendered."""
+    from django.conf import settings
+
+    budgets(PREVIEW_RATE=(100, 60))
+    client = member_on("198.51.100.1", "long")
+    response = client.post(f"/t/{topic.pk}/reply/", {"body": "x" * (settings.HEARTH["BODY_MAX_CHARS"] + 1),
+                                                    "preview": "1"})
+    assert response.status_code == 200 and response.context["preview_html"] is None
+
+
+def test_likes_are_limited_per_address(budgets, topic):
+    from tests.factories import make_post
+
+    budgets(LIKE_IP_RATE=(2, 60))
+    posts = [make_post(topic=topic) for _ in range(3)]
+    first, second = member_on("198.51.100.1", "liker1"), member_on("198.51.100.1", "liker2")
+    assert first.post(f"/p/{posts[0].pk}/like/").status_code == 302
+    assert second.post(f"/p/{posts[1].pk}/like/").status_code == 302
+    assert second.post(f"/p/{posts[2].pk}/like/").status_code == 429
+    assert member_on("198.51.100.2", "liker3").post(f"/p/{posts[2].pk}/like/").status_code == 302
+
+
+def test_reports_are_limited_per_address(budgets, topic):
+    from tests.factories import make_post
+
+    budgets(REPORT_IP_RATE=(1, 3600))
+    posts = [make_post(topic=topic) for _ in range(2)]
+    first, second = member_on("198.51.100.1", "reporter1"), member_on("198.51.100.1", "reporter2")
+    assert first.post(f"/report/post/{posts[0].pk}/", {"reason": "spam"}).status_code == 302
+    assert second.post(f"/report/post/{posts[1].pk}/", {"reason": "spam"}).status_code == 429
+
+
+def test_topic_moves_are_limited_per_member_and_per_address(budgets, topic, pastry, board):
+    budgets(MOVE_RATE=(1, 60), MOVE_IP_RATE=(2, 60))
+    mover = Client(REMOTE_ADDR="198.51.100.1")
+    mover.force_login(UserFactory(username="gmod", is_global_moderator=True))
+    url = f"/t/{topic.pk}/manage/"
+    assert mover.post(url, {"title": "Moved once", "board": pastry.pk}).status_code == 302
+    assert mover.post(url, {"title": "Moved twice", "board": board.pk}).status_code == 429  # the member's budget
+    other = Client(REMOTE_ADDR="198.51.100.1")
+    other.force_login(UserFactory(username="gmod2", is_global_moderator=True))
+    assert other.post(url, {"title": "Moved by another", "board": board.pk}).status_code == 302
+    third = Client(REMOTE_ADDR="198.51.100.1")
+    third.force_login(UserFactory(username="gmod3", is_global_moderator=True))
+    assert third.post(url, {"title": "One too many", "board": pastry.pk}).status_code == 429  # the address's

@@ -270,6 +270,16 @@ HEARTH = {
     "AUTO_HIDE_MIN_RANK_ORDER": env.int("AUTO_HIDE_MIN_RANK_ORDER", default=2),
     "CASE_REMINDER_HOURS": env.int("CASE_REMINDER_HOURS", default=48),
     "REPORT_RATE": (env.int("REPORT_RATE_COUNT", default=10), 3600),
+    # Per client address (forum.clientip), next to the members' own budgets above; previews and topic moves
+    # (retitles included) per member and per address. Each (count, seconds); see forum/ratelimit.py.
+    "POST_IP_RATE": (env.int("POST_IP_RATE_COUNT", default=30), 60),
+    "TOPIC_IP_RATE": (env.int("TOPIC_IP_RATE_COUNT", default=10), 60),
+    "PREVIEW_RATE": (env.int("PREVIEW_RATE_COUNT", default=20), 60),
+    "PREVIEW_IP_RATE": (env.int("PREVIEW_IP_RATE_COUNT", default=60), 60),
+    "LIKE_IP_RATE": (env.int("LIKE_IP_RATE_COUNT", default=120), 60),
+    "REPORT_IP_RATE": (env.int("REPORT_IP_RATE_COUNT", default=30), 3600),
+    "MOVE_RATE": (env.int("MOVE_RATE_COUNT", default=10), 60),
+    "MOVE_IP_RATE": (env.int("MOVE_IP_RATE_COUNT", default=30), 60),
 }
 
 CELERY_BEAT_SCHEDULE = {
