@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "members",
     "boards",
     "moderation",
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "members.middleware.StaffMFAMiddleware",
 ]
 
 ROOT_URLCONF = "forum.urls"
@@ -142,6 +144,12 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Hearth] "
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) and recovery codes, for every member
+# who wants it at /accounts/2fa/. With STAFF_MFA_REQUIRED, admins and global moderators must set it up
+# before they use moderation and admin pages (members.middleware.StaffMFAMiddleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env("SITE_NAME", default="Hearth")
+STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=not DEBUG)
 # The proxies of our own in front of the site (a TLS proxy: 1). Per-address limits, Hearth's and allauth's,
 # take the client's address that many hops from the right of X-Forwarded-For (forum/clientip.py); with 0
 # the header is ignored, since the client writes it.

@@ -28,6 +28,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 HEARTH = {**HEARTH, "DUPLICATE_WINDOW_SECONDS": 10}
+# The suite logs staff in with force_login; tests/test_mfa.py turns the requirement on where it is the subject.
+STAFF_MFA_REQUIRED = False
 
 # Each xdist worker gets a Redis database of its own (gw0 → 1, gw1 → 2, …), so that cache.clear() in one
 # worker's tests cannot empty another's rate-limit counters or cached fragments.
