@@ -288,3 +288,95 @@ def test_topic_moves_are_limited_per_member_and_per_address(budgets, topic, past
     third = Client(REMOTE_ADDR="198.51.100.1")
     third.force_login(UserFactory(username="gmod3", is_global_moderator=True))
     assert third.post(url, {"title": "One too many", "board": pastry.pk}).status_code == 429  # the address's
+
+
+# --- passwords: twelve characters at least, the admin's included; the admin's file goes after use -----
+
+
+def signup(client, password):
+    return client.post("/accounts/signup/", {"username": "joiner", "email": "joiner@example.com",
+                                             "password1": password, "password2": password})
+
+
+def test_signup_refuses_a_password_under_twelve_characters(client):
+    response = signup(client, "rye-flour-9")
+    assert response.status_code == 200
+    assert "at least 12 characters" in response.content.decode()
+    assert signup(client, "rye-flour-92").status_code == 302
+
+
+def test_changing_a_password_enforces_twelve_characters(member_client):
+    response = member_client.post("/accounts/password/change/", {
+        "oldpassword": PASSWORD, "password1": "rye-flour-9", "password2": "rye-flour-9"})
+    assert "at least 12 characters" in response.content.decode()
+    response = member_client.post("/accounts/password/change/", {
+        "oldpassword": PASSWORD, "password1": "rye-flour-92", "password2": "rye-flour-92"})
+    assert response.status_code == 302
+
+
+def test_the_demo_members_still_log_in_with_the_documented_password(db):
+    from django.core.management import call_command
+
+    from boards.demo import DEMO_PASSWORD
+    from members.models import User
+
+    call_command("seed_demo", if_empty=True)
+    demo = User.objects.exclude(is_superuser=True).order_by("pk").first()
+    client = Client()
+    assert site_login(client, demo.username, DEMO_PASSWORD).status_code == 302 and logged_in(client)
+
+
+@pytest.fixture
+def var_dir(settings, tmp_path, monkeypatch):
+    settings.VAR_DIR = tmp_path
+    monkeypatch.delenv("ADMIN_PASSWORD", raising=False)
+    return tmp_path
+
+
+def ensure_admin(**options) -> str:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("ensure_admin", stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("weak", ["short-pw", "admin@example.com", "123456789012345", "password1234"])
+def test_ensure_admin_refuses_a_weak_admin_password(var_dir, monkeypatch, weak):
+    from django.core.management import CommandError
+
+    from members.models import User
+
+    monkeypatch.setenv("ADMIN_PASSWORD", weak)
+    with pytest.raises(CommandError, match="ADMIN_PASSWORD is refused"):
+        ensure_admin(username="admin", email="admin@example.com")
+    assert not User.objects.filter(username="admin").exists()
+
+
+def test_ensure_admin_takes_a_good_admin_password_and_writes_no_file(var_dir, monkeypatch):
+    monkeypatch.setenv("ADMIN_PASSWORD", "a long and unusual passphrase")
+    assert "Created admin account 'admin'." in ensure_admin(username="admin", email="admin@example.com")
+    assert not (var_dir / "admin-credentials.txt").exists()
+    monkeypatch.setenv("ADMIN_PASSWORD", "weak")  # a restart with the same (or any) variable changes nothing
+    assert "already exists" in ensure_admin(username="admin", email="admin@example.com")
+
+
+def test_the_generated_password_is_shown_once_and_its_file_goes_at_the_admins_first_login(var_dir):
+    from django.contrib.auth.password_validation import validate_password
+
+    output = ensure_admin(username="admin", email="admin@example.com")
+    note = var_dir / "admin-credentials.txt"
+    password = note.read_text().split("password: ")[1].strip()
+    validate_password(password)
+    assert output.count(password) == 1
+    again = ensure_admin(username="admin", email="admin@example.com")
+    assert password not in again and str(note) in again
+
+    site_login(Client(), "someone-else", "wrong password")
+    assert note.exists()
+    client = Client()
+    assert site_login(client, "admin", password).status_code == 302 and logged_in(client)
+    assert not note.exists()
+    assert str(note) not in ensure_admin(username="admin", email="admin@example.com")
