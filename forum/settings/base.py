@@ -25,6 +25,13 @@ if not SECRET_KEY:
             "or set DEBUG=1 for local development."
         )
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+elif not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")):
+    # the same bar as Django's deployment check (security.W009), enforced: a guessable key forges sessions
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for production: it needs at least 50 characters, at least 5 of them different, "
+        "and must not be a 'django-insecure-' development key. Make one with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_FAILURE_VIEW = "forum.views.csrf_failure"

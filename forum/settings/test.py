@@ -2,7 +2,8 @@
 import os
 
 os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+# long enough for the production check in base.py, which the test settings go through (DEBUG is off)
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-only-for-the-hearth-suite-0123456789")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
