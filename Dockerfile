@@ -27,8 +27,10 @@ COPY . .
 RUN if find . -name '*.po' -not -path './.venv/*' | grep -q .; then \
       DEBUG=1 python manage.py compilemessages --ignore=.venv; \
     fi
-# A throwaway SECRET_KEY only so the settings load; it is not part of the image.
-RUN SECRET_KEY=collectstatic-build-only DEBUG=0 python manage.py collectstatic --noinput
+# A throwaway SECRET_KEY only so the settings load (a random one: production settings refuse weak keys);
+# it is not part of the image.
+RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" DEBUG=0 \
+    python manage.py collectstatic --noinput
 
 # ---------------------------------------------------------------- runtime
 FROM base AS runtime

@@ -26,7 +26,7 @@ ENV = {
     **os.environ,
     "DJANGO_SETTINGS_MODULE": "forum.settings.base",
     "DEBUG": "0",
-    "SECRET_KEY": "bench-only-secret-key",
+    "SECRET_KEY": "bench-only-secret-key-long-enough-for-the-production-settings-check-0123456789",
     "SECURE_SSL_REDIRECT": "0",
     "SECURE_COOKIES": "0",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",

@@ -13,7 +13,7 @@ from boards import permissions, selectors, services
 from boards.forms import PostEditForm, ReplyForm, TopicForm, add_service_errors
 from boards.presenters import present_posts, present_topics
 from boards.rendering import render_markdown
-from forum import links
+from forum import links, ratelimit
 from forum.numbers import parse_id
 from forum.pagination import PageOutOfRange
 
@@ -70,6 +70,7 @@ def _preview(request, form) -> str | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@ratelimit.limit("topic")
 def topic_create(request, slug):
     board = permissions.board_or_404(slug)
     permissions.check_start_topic(request.user, board)
@@ -136,6 +137,7 @@ def topic_detail(request, topic_id, slug):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@ratelimit.limit("post")
 def post_create(request, topic_id):
     topic = permissions.topic_for_viewer_or_404(request.user, topic_id)
     permissions.check_reply(request.user, topic)
@@ -170,6 +172,7 @@ def post_redirect(request, post_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@ratelimit.limit("post")
 def post_edit(request, post_id):
     post = permissions.post_for_viewer_or_404(request.user, post_id)
     permissions.check_edit(request.user, post)

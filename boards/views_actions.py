@@ -13,6 +13,7 @@ from forum import ratelimit
 
 @login_required
 @require_POST
+@ratelimit.limit("like")
 def post_like(request, post_id):
     post = permissions.post_for_viewer_or_404(request.user, post_id)
     count, period = settings.HEARTH["LIKE_RATE"]

@@ -3,65 +3,86 @@
 The cache holds rate-limit counters and rendered fragments, nothing that cannot be rebuilt. When
 Redis stops answering, reads miss, writes are dropped, and the site keeps serving from the database.
 After a failure the backend skips Redis for a few seconds instead of waiting on every call.
+
+Limits must not vanish with Redis, though: keys of rate limits and one-time markers (allauth's login,
+signup and password-reset limits and used TOTP codes, `allauth…`; Hearth's own, `rl:…`) then live in a
+cache in this process's memory, so each process still enforces them on its own until Redis is back.
 """
-import functools
 import logging
 import time
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5.0
+LOCAL_WHEN_DOWN = ("allauth", "rl:")  # key prefixes kept in process memory while Redis is down
+
+_local = LocMemCache("hearth-limits-while-redis-is-down", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
+
+
+def _miss():
+    raise ValueError("cache unavailable")  # incr's miss: callers treat a missing counter as a fresh start
 
 
 class ResilientRedisCache(RedisCache):
     _down_until = 0.0  # per process: all instances share the verdict
 
-    def _guard(name, default=None):  # noqa: N805 - a decorator factory used in the class body
-        def decorate(method):
-            @functools.wraps(method)
-            def wrapper(self, *args, **kwargs):
-                if time.monotonic() < ResilientRedisCache._down_until:
-                    return default() if callable(default) else default
-                try:
-                    return method(self, *args, **kwargs)
-                except (RedisError, OSError):
-                    ResilientRedisCache._down_until = time.monotonic() + RETRY_AFTER_SECONDS
-                    logger.warning("cache: Redis unavailable during %s; carrying on without it", name)
-                    return default() if callable(default) else default
-            return wrapper
-        return decorate
+    def _call(self, name, key, *args, default=None, **kwargs):
+        if time.monotonic() >= ResilientRedisCache._down_until:
+            try:
+                return getattr(super(), name)(key, *args, **kwargs)
+            except (RedisError, OSError):
+                ResilientRedisCache._down_until = time.monotonic() + RETRY_AFTER_SECONDS
+                logger.warning("cache: Redis unavailable during %s; carrying on without it", name)
+        if isinstance(key, str) and key.startswith(LOCAL_WHEN_DOWN):
+            return getattr(_local, name)(key, *args, **kwargs)
+        return default() if callable(default) else default
 
     def get(self, key, default=None, version=None):
-        if time.monotonic() < ResilientRedisCache._down_until:
-            return default
-        try:
-            return super().get(key, default, version)
-        except (RedisError, OSError):
-            ResilientRedisCache._down_until = time.monotonic() + RETRY_AFTER_SECONDS
-            logger.warning("cache: Redis unavailable during get; carrying on without it")
-            return default
+        return self._call("get", key, default, version, default=default)
 
-    add = _guard("add", default=True)(RedisCache.add)
-    set = _guard("set")(RedisCache.set)
-    touch = _guard("touch", default=False)(RedisCache.touch)
-    delete = _guard("delete", default=False)(RedisCache.delete)
-    get_many = _guard("get_many", default=dict)(RedisCache.get_many)
-    has_key = _guard("has_key", default=False)(RedisCache.has_key)
-    set_many = _guard("set_many", default=list)(RedisCache.set_many)
-    delete_many = _guard("delete_many")(RedisCache.delete_many)
-    clear = _guard("clear", default=False)(RedisCache.clear)
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("add", key, value, timeout, version, default=True)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set", key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("touch", key, timeout, version, default=False)
+
+    def delete(self, key, version=None):
+        return self._call("delete", key, version, default=False)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", key, version, default=False)
 
     def incr(self, key, delta=1, version=None):
-        if time.monotonic() < ResilientRedisCache._down_until:
-            raise ValueError("cache unavailable")  # callers treat a missing counter as a fresh start
-        try:
-            return super().incr(key, delta, version)
-        except (RedisError, OSError):
-            ResilientRedisCache._down_until = time.monotonic() + RETRY_AFTER_SECONDS
-            logger.warning("cache: Redis unavailable during incr; carrying on without it")
-            raise ValueError("cache unavailable") from None
+        return self._call("incr", key, delta, version, default=_miss)
 
-    _guard = staticmethod(_guard)
+    def _guard_many(name, default=None):  # noqa: N805 - a decorator factory used in the class body
+        def method(self, *args, **kwargs):
+            if time.monotonic() < ResilientRedisCache._down_until:
+                return default() if callable(default) else default
+            try:
+                return getattr(RedisCache, name)(self, *args, **kwargs)
+            except (RedisError, OSError):
+                ResilientRedisCache._down_until = time.monotonic() + RETRY_AFTER_SECONDS
+                logger.warning("cache: Redis unavailable during %s; carrying on without it", name)
+                return default() if callable(default) else default
+        method.__name__ = name
+        return method
+
+    get_many = _guard_many("get_many", default=dict)
+    set_many = _guard_many("set_many", default=list)
+    delete_many = _guard_many("delete_many")
+    _clear = _guard_many("clear", default=False)
+
+    def clear(self):
+        _local.clear()
+        return self._clear()
+
+    _guard_many = staticmethod(_guard_many)

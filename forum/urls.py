@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from forum import views
+from forum import admin_login, views
 
 # The project's composition root: the one module of `forum` that names the apps above it. moderation
 # comes before boards: its t/<id>/manage/ must win over the slugged topic URL.
@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
+    path("admin/login/", admin_login.admin_login),  # before the admin's own: the site's login, its limits and MFA
     path("admin/", admin.site.urls),
 ]
 

@@ -1,6 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.db.models import Q
 
+from forum.clientip import client_ip
 from members import services
+from members.models import User
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -10,3 +13,16 @@ class AccountAdapter(DefaultAccountAdapter):
         result = super().confirm_email(request, email_address)
         services.user_mark_email_verified(user=email_address.user)
         return result
+
+    def get_client_ip(self, request):
+        """allauth's per-address limits count the same address as Hearth's (TRUSTED_PROXY_COUNT)."""
+        return client_ip(request)
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        """Failed logins count per account. allauth's own key starts with the Host header's domain and port,
+        so each name or port the site answers on had its own five tries; and a member's username and email
+        name one account, so they share one count."""
+        login = (credentials.get("email") or credentials.get("username") or "").strip().lower()
+        account = (User.objects.filter(Q(username__iexact=login) | Q(email__iexact=login))
+                   .order_by("pk").values_list("pk", flat=True).first()) if login else None
+        return f"account:{account}" if account is not None else f"login:{login}"

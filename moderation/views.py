@@ -173,6 +173,7 @@ def act_on(request, kind, object_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@ratelimit.limit("move", member=True)
 def topic_manage(request, topic_id):
     topic = board_permissions.topic_for_viewer_or_404(request.user, topic_id)
     if not board_permissions.can_retitle_and_move(request.user, topic):
@@ -195,6 +196,7 @@ def topic_manage(request, topic_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@ratelimit.limit("report")
 def report(request, kind, object_id):
     target = selectors.report_target_or_404(request.user, kind, object_id)
     board_permissions.check_can_write(request.user)

@@ -4,7 +4,8 @@
 #   1. .venv with the runtime dependencies (pip install -e .; skipped while .venv/.stamp-run —
 #      or .stamp-dev, written by scripts/test.sh — is newer than pyproject.toml)
 #   2. migrate, load the demo content into an empty database, make sure an admin exists
-#      (ensure_admin prints the admin's random password the first time)
+#      (ensure_admin prints the admin's random password the first time, and keeps it in
+#      var/admin-credentials.txt until the admin first logs in)
 #   3. exec Django's development server on 127.0.0.1:$PORT
 #
 # Without DATABASE_URL the data lives in SQLite under var/. DEBUG defaults to 1 here.

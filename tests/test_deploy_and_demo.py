@@ -64,3 +64,22 @@ def test_the_small_demo_loads_once():
     assert Board.objects.count() == boards > 0
     for board in Board.objects.all():
         assert_counters_exact(board)
+
+
+@pytest.mark.parametrize("weak", [
+    "bench-only-secret-key",                                     # short
+    "a" * 30 + "b" * 30,                                         # long but only two different characters
+    "django-insecure-" + "k3y-made-by-startproject-0123456789abcdefghij",  # Django's development key
+])
+def test_a_weak_secret_key_is_refused_with_production_settings(weak):
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=production_env(
+        DEBUG="0", SECRET_KEY=weak, ALLOWED_HOSTS="forum.example.org"), capture_output=True, text=True, check=False)
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak for production" in result.stderr
+
+
+def test_a_weak_secret_key_is_fine_for_development():
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT,
+                            env=production_env(DEBUG="1", SECRET_KEY="short"), capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0, result.stderr

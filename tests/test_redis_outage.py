@@ -63,3 +63,67 @@ def test_the_cache_is_used_again_once_redis_is_back(redis_down, settings):
     cache = caches["default"]
     cache.set("k", "v")
     assert cache.get("k") == "v"
+
+
+# --- limits hold without Redis: each process keeps the counters in its own memory --------------------
+
+PASSWORD = "correct horse battery staple"
+
+
+def test_repeated_wrong_logins_are_still_limited(redis_down, member):
+    from django.test import Client
+
+    for _ in range(5):
+        response = Client().post("/accounts/login/", {"login": member.username, "password": "wrong password"})
+        assert response.status_code == 200
+    client = Client()
+    response = client.post("/accounts/login/", {"login": member.username, "password": PASSWORD})
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_signups_are_still_limited(redis_down, settings):
+    from django.test import Client
+
+    from members.models import User
+
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "3/m/ip"}
+    statuses = [Client().post("/accounts/signup/", {"username": f"joiner{i}", "email": f"joiner{i}@example.com",
+                                                    "password1": "a sturdy passphrase 42",
+                                                    "password2": "a sturdy passphrase 42"}).status_code
+                for i in range(4)]
+    assert statuses == [302, 302, 302, 429]
+    assert User.objects.filter(username__startswith="joiner").count() == 3
+
+
+def test_password_resets_are_still_limited(redis_down, client, member, mailoutbox):
+    statuses = [client.post("/accounts/password/reset/", {"email": member.email}).status_code for _ in range(6)]
+    assert statuses == [302] * 5 + [429]
+    assert len(mailoutbox) == 5
+
+
+def test_hearths_own_limits_still_count(redis_down, settings, client, topic, member):
+    from tests.factories import wait_for_fresh_rate_window
+
+    settings.HEARTH = {**settings.HEARTH, "POST_IP_RATE": (2, 60)}
+    wait_for_fresh_rate_window()
+    client.force_login(member)
+    statuses = [client.post(f"/t/{topic.pk}/reply/", {"body": f"Reply {i} without Redis."}).status_code
+                for i in range(3)]
+    assert statuses == [302, 302, 429]
+    assert Post.objects.filter(topic=topic, body__endswith="without Redis.").count() == 2
+
+
+def test_only_limits_fall_back_to_memory_other_keys_still_miss(redis_down):
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    cache.set("fragment:board", "html")
+    assert cache.get("fragment:board") is None
+    assert cache.add("rl:like:1:99", 1) is True
+    assert cache.add("rl:like:1:99", 1) is False
+    assert cache.incr("rl:like:1:99") == 2
+    cache.set("allauth:rl:account:login:x", [1.0])
+    assert cache.get("allauth:rl:account:login:x") == [1.0]
+    with pytest.raises(ValueError):
+        cache.incr("something-else")

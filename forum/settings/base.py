@@ -25,6 +25,13 @@ if not SECRET_KEY:
             "or set DEBUG=1 for local development."
         )
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+elif not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")):
+    # the same bar as Django's deployment check (security.W009), enforced: a guessable key forges sessions
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for production: it needs at least 50 characters, at least 5 of them different, "
+        "and must not be a 'django-insecure-' development key. Make one with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_FAILURE_VIEW = "forum.views.csrf_failure"
@@ -40,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "forum",
     "members",
     "notices",
@@ -50,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "forum.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -60,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "members.middleware.StaffMFAMiddleware",
 ]
 
 ROOT_URLCONF = "forum.urls"
@@ -128,7 +138,7 @@ AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = ["members.backends.AuthenticationBackend"]  # allauth's, plus the rank in one query
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -146,6 +156,17 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Hearth] "
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) and recovery codes, for every member
+# who wants it at /accounts/2fa/. With STAFF_MFA_REQUIRED, admins and global moderators must set it up
+# before they use moderation and admin pages (members.middleware.StaffMFAMiddleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env("SITE_NAME", default="Hearth")
+STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=not DEBUG)
+# The proxies of our own in front of the site (a TLS proxy: 1). Per-address limits, Hearth's and allauth's,
+# take the client's address that many hops from the right of X-Forwarded-For (forum/clientip.py); with 0
+# the header is ignored, since the client writes it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -215,6 +236,20 @@ if not DEBUG:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Scripts and styles come only from our static files (static/js/site.js, static/css/site.css): no inline
+# <script>, event handler or style attribute anywhere; images may come from any https: site (posts link
+# them); no page may frame ours. forum.middleware.SecurityHeadersMiddleware sends both headers.
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' https:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # One LOGGING for web and Celery workers (forum/celery.py keeps Celery from replacing it): stdout, with
 # each record's `extra` fields shown (LOG_FORMAT=plain) or as JSON lines (LOG_FORMAT=json).
@@ -276,6 +311,16 @@ HEARTH = {
     "AUTO_HIDE_MIN_RANK_ORDER": env.int("AUTO_HIDE_MIN_RANK_ORDER", default=2),
     "CASE_REMINDER_HOURS": env.int("CASE_REMINDER_HOURS", default=48),
     "REPORT_RATE": (env.int("REPORT_RATE_COUNT", default=10), 3600),
+    # Per client address (forum.clientip), next to the members' own budgets above; previews and topic moves
+    # (retitles included) per member and per address. Each (count, seconds); see forum/ratelimit.py.
+    "POST_IP_RATE": (env.int("POST_IP_RATE_COUNT", default=30), 60),
+    "TOPIC_IP_RATE": (env.int("TOPIC_IP_RATE_COUNT", default=10), 60),
+    "PREVIEW_RATE": (env.int("PREVIEW_RATE_COUNT", default=20), 60),
+    "PREVIEW_IP_RATE": (env.int("PREVIEW_IP_RATE_COUNT", default=60), 60),
+    "LIKE_IP_RATE": (env.int("LIKE_IP_RATE_COUNT", default=120), 60),
+    "REPORT_IP_RATE": (env.int("REPORT_IP_RATE_COUNT", default=30), 3600),
+    "MOVE_RATE": (env.int("MOVE_RATE_COUNT", default=10), 60),
+    "MOVE_IP_RATE": (env.int("MOVE_IP_RATE_COUNT", default=30), 60),
 }
 
 CELERY_BEAT_SCHEDULE = {

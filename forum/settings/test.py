@@ -2,7 +2,8 @@
 import os
 
 os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+# long enough for the production check in base.py, which the test settings go through (DEBUG is off)
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-only-for-the-hearth-suite-0123456789")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
@@ -28,6 +29,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 HEARTH = {**HEARTH, "DUPLICATE_WINDOW_SECONDS": 10}
+# The suite logs staff in with force_login; tests/test_mfa.py turns the requirement on where it is the subject.
+STAFF_MFA_REQUIRED = False
 
 # Each xdist worker gets a Redis database of its own (gw0 → 1, gw1 → 2, …), so that cache.clear() in one
 # worker's tests cannot empty another's rate-limit counters or cached fragments.

@@ -65,7 +65,7 @@ def test_the_members_list_sorts(client, ranked_members, sort, expected):
 
     assert response.status_code == 200
     assert listed_usernames(response.content.decode()) == expected
-    assert '<span class="rank-badge" style="--rank-colour: #b45309">Veteran</span>' in response.content.decode()
+    assert '<span class="rank-badge" data-colour="#b45309">Veteran</span>' in response.content.decode()
 
 
 def test_the_members_list_sorts_by_rank_by_default(client, ranked_members):
@@ -127,8 +127,8 @@ def test_my_standing_shows_the_next_rank_as_have_and_need(client, standing_membe
     assert response.status_code == 200
     content = response.content.decode()
     assert "My standing" in content
-    assert 'Rank now: <span class="rank-badge" style="--rank-colour: #2563eb">Member</span>' in content
-    assert 'Next: <span class="rank-badge" style="--rank-colour: #059669">Regular</span>' in content
+    assert 'Rank now: <span class="rank-badge" data-colour="#2563eb">Member</span>' in content
+    assert 'Next: <span class="rank-badge" data-colour="#059669">Regular</span>' in content
     rows = criteria_rows(content)
     assert rows["days visited"] == ("3", "15")
     assert rows["posts written"] == ("2", "10")
@@ -332,7 +332,7 @@ def test_only_admins_appoint_from_the_page(client, member, moderator, board):
 
 def authors_with_badges(content: str) -> list[tuple[str, str]]:
     return re.findall(r'<a class="author-name" href="/u/[^/]+/">([^<]+)</a>\s*'
-                      r'<span class="rank-badge" style="--rank-colour: #[0-9a-f]{6}">([^<]+)</span>', content)
+                      r'<span class="rank-badge" data-colour="#[0-9a-f]{6}">([^<]+)</span>', content)
 
 
 def ranked_author(n: int) -> User:

@@ -2,8 +2,11 @@ import os
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 
+from members.models import User
 from members.services import admin_ensure
 
 
@@ -17,10 +20,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, email, **options):
         given = os.environ.get("ADMIN_PASSWORD") or None
+        if given and not User.objects.filter(username=username).exists():
+            try:  # the same rules as every member's password (AUTH_PASSWORD_VALIDATORS)
+                validate_password(given, user=User(username=username, email=email))
+            except ValidationError as exc:
+                raise CommandError("ADMIN_PASSWORD is refused: " + " ".join(exc.messages)) from None
         user, password = admin_ensure(username=username, email=email, password=given)
         note = Path(settings.VAR_DIR) / "admin-credentials.txt"
         if password is None:
-            hint = f" (its password is in {note})" if note.exists() else ""
+            hint = f" (its password is in {note} until the admin's first login)" if note.exists() else ""
             self.stdout.write(f"Admin account '{user.username}' already exists{hint}.")
             return
         if given:
@@ -31,4 +39,5 @@ class Command(BaseCommand):
         note.chmod(0o600)
         self.stdout.write(self.style.SUCCESS(
             f"Created admin account '{user.username}' with password: {password}\n"
-            f"(saved to {note}; log in at /accounts/login/ and the admin at /admin/)"))
+            f"(saved to {note} until the admin's first login, which deletes it; "
+            f"log in at /accounts/login/ and the admin at /admin/)"))
