@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Hearth's import rules, checked over the source's AST (a second opinion beside import-linter):
 
-  1. no import cycle among the app packages (forum, members, notices, boards, moderation, standing);
+  1. no import cycle among the app packages (the layers contract's apps in pyproject.toml);
   2. no import inside a function body, except in a Celery task's body and in AppConfig.ready(),
      where Django requires it.
 
@@ -9,10 +9,17 @@ Usage: python scripts/check_imports.py [ROOT]   (exit 1 and a list of problems w
 """
 import ast
 import sys
+import tomllib
 from pathlib import Path
 
-APPS = ["forum", "members", "notices", "boards", "moderation", "standing"]
 TASK_DECORATORS = {"shared_task", "task"}
+
+
+def layered_apps(root: Path) -> list[str]:
+    """The apps, bottom to top, from the layers contract in pyproject.toml (one list for both checks)."""
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    contract = next(c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers")
+    return list(reversed(contract["layers"]))
 
 
 def _module_name(root: Path, path: Path) -> str:
@@ -81,9 +88,10 @@ class _Visitor(ast.NodeVisitor):
 
 def app_graph(root: Path) -> tuple[dict[str, dict[str, list[str]]], list[str]]:
     """{app: {imported app: [where]}} and the problems found on the way."""
-    graph: dict[str, dict[str, list[str]]] = {app: {} for app in APPS}
+    apps = layered_apps(root)
+    graph: dict[str, dict[str, list[str]]] = {app: {} for app in apps}
     problems: list[str] = []
-    for app in APPS:
+    for app in apps:
         for path in sorted((root / app).rglob("*.py")):
             module = _module_name(root, path)
             visitor = _Visitor(module, path.name == "__init__.py", path.relative_to(root))
@@ -91,7 +99,7 @@ def app_graph(root: Path) -> tuple[dict[str, dict[str, list[str]]], list[str]]:
             problems += visitor.problems
             for name, line in visitor.imports:
                 target = name.split(".")[0]
-                if target in APPS and target != app:
+                if target in apps and target != app:
                     graph[app].setdefault(target, []).append(f"{path.relative_to(root)}:{line}")
     return graph, problems
 
@@ -120,7 +128,7 @@ def main(root: Path) -> int:
     for problem in problems:
         print(problem)
     if not problems:
-        order = sorted(APPS, key=lambda app: len(graph[app]))
+        order = sorted(graph, key=lambda app: len(graph[app]))
         print("imports: no cycle among the apps; no import inside a function body outside tasks and ready()")
         print("  " + ", ".join(f"{app} -> {sorted(graph[app]) or '-'}" for app in order))
     return 1 if problems else 0
