@@ -112,6 +112,10 @@ class Post(models.Model):
     like_count = models.PositiveIntegerField(_("likes"), default=0, editable=False)
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True,
                                       help_text=_("Deleted by a moderator; admins can restore it."))
+    # A moderator's edit stands: from then on only moderators edit the post (its author may report it).
+    moderator_edited_at = models.DateTimeField(_("edited by a moderator"), null=True, blank=True)
+    # A moderator looked at reports against the post and kept it: those reporters cannot hide it again.
+    cleared_at = models.DateTimeField(_("cleared by a moderator"), null=True, blank=True)
 
     objects = PostQuerySet.as_manager()
 
@@ -192,6 +196,8 @@ class ScheduledTopic(models.Model):
                                            on_delete=models.SET_NULL, related_name="+")
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("last changed by"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("scheduled topic")

@@ -44,6 +44,50 @@ def forget_moderated_boards(user) -> None:
     user.__dict__.pop(_MODERATED, None)
 
 
+def prime_moderated_boards(users) -> None:
+    """Load the appointments of many members in one query (a page's authors), so that role checks on
+    each of them cost nothing more."""
+    pending = {u.pk: u for u in users if u.is_authenticated and u.is_board_moderator
+               and _MODERATED not in u.__dict__}
+    if not pending:
+        return
+    found: dict[int, set[int]] = {pk: set() for pk in pending}
+    for member_id, board_id in BoardModerator.objects.filter(member_id__in=pending).values_list("member_id",
+                                                                                              "board_id"):
+        found[member_id].add(board_id)
+    for pk, user in pending.items():
+        user.__dict__[_MODERATED] = frozenset(found[pk])
+
+
+# Roles, from the top. Moderators act only on members below them; only admins act on admins.
+ADMIN, GLOBAL_MODERATOR, BOARD_MODERATOR, MEMBER = 3, 2, 1, 0
+
+
+def role_level(user, board=None) -> int:
+    """The user's role where `board` is (None: site-wide, where board moderators have no role)."""
+    if is_admin(user):
+        return ADMIN
+    if is_global_moderator(user):
+        return GLOBAL_MODERATOR
+    if board is not None and user.is_authenticated and user.is_active and board.pk in moderated_board_ids(user):
+        return BOARD_MODERATOR
+    return MEMBER
+
+
+def authority_refusal(actor, member, board=None) -> str | None:
+    """Why `actor` may not act on `member` (their account or their posts) where `board` is, or None:
+    nobody acts on themselves, only admins act on admins, everyone else only on members below them."""
+    if member is None:
+        return None
+    if actor.pk == member.pk:
+        return _("You can't moderate yourself or your own posts.")
+    if is_admin(member):
+        return None if is_admin(actor) else _("Only admins can act on an admin.")
+    if role_level(actor, board) <= role_level(member, board):
+        return _("You can only act on members whose role is below yours.")
+    return None
+
+
 def can_moderate(user, board) -> bool:
     """Admins and global moderators moderate every board; board moderators their own boards."""
     if is_global_moderator(user):
@@ -61,7 +105,9 @@ def can_schedule_topics(user, board=None) -> bool:
 
 
 def can_edit_scheduled(user, item: ScheduledTopic) -> bool:
-    return can_schedule_topics(user, item.board)
+    """A scheduled topic publishes under its author's name: only its author (while they may still
+    schedule in its board) and admins change it."""
+    return can_schedule_topics(user, item.board) and (item.author_id == user.pk or is_admin(user))
 
 
 def posting_refusal(user, board, topic=None) -> str | None:
@@ -105,10 +151,15 @@ def edit_refusal(user, post) -> str | None:
         return refusal
     if post.deleted_at is not None and not is_admin(user):
         return _("This post was deleted.")
+    is_author = post.author_id == user.pk
+    if can_moderate(user, board) and not is_author:
+        return authority_refusal(user, post.author, board)  # a moderator edits only below their role
     if can_moderate(user, board):
         return None
-    if not user.is_authenticated or post.author_id != user.pk:
+    if not is_author:
         return _("Only the author or a moderator can edit this post.")
+    if post.moderator_edited_at is not None:
+        return _("A moderator edited this post, so it can no longer be edited. Report it if you disagree.")
     reason = posting_refusal(user, board, post.topic)
     if reason:
         return reason
@@ -155,6 +206,8 @@ def can_retitle_and_move(user, topic) -> bool:
 def can_retitle_in_board(user, board) -> bool:
     """Moderators, and members whose rank allows it in a board they are active in (they posted there
     within their rank's window). Moving a topic needs this on both boards."""
+    if write_refusal(user):  # banned, suspended or unverified: no powers at all
+        return False
     if can_moderate(user, board):
         return True
     if not (user.is_authenticated and user.is_active and user.rank_id and user.rank.can_retitle_and_move):
@@ -223,7 +276,7 @@ def scheduled_item_for_editor_or_404(user, item_id: int) -> ScheduledTopic:
     if item is None or not can_schedule_topics(user, item.board):
         raise Http404(_("No such scheduled topic."))
     if not can_edit_scheduled(user, item):
-        raise PermissionDenied(_("Only admins and this board's moderators can change it."))
+        raise PermissionDenied(_("Only its author or an admin can change a scheduled topic."))
     if item.published_at is not None:
         raise PermissionDenied(_("This topic has been published already; edit the topic itself."))
     return item

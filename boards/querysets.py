@@ -26,7 +26,10 @@ class TopicQuerySet(models.QuerySet):
 
 POST_FIELDS = ["id", "topic_id", "author_id", "position", "body", "body_html", "reply_to_id", "created_at",
                "edited_at", "edit_count", "is_hidden", "hidden_reason", "is_awaiting_approval", "like_count",
-               "deleted_at"]
+               "deleted_at", "moderator_edited_at", "cleared_at"]
+# what the role checks read of a post's author (boards.permissions.role_level): no query per post
+AUTHOR_ROLE_FIELDS = ["author__is_active", "author__is_superuser", "author__is_global_moderator",
+                      "author__is_board_moderator"]
 
 
 class PostQuerySet(models.QuerySet):
@@ -36,7 +39,8 @@ class PostQuerySet(models.QuerySet):
         # member replied to (a user row has some 50 columns; compiling and loading them all cost more
         # than the query)
         return (self.select_related("author__rank", "reply_to__author")
-                .only(*POST_FIELDS, "author__username", "author__rank__name", "author__rank__badge_colour",
+                .only(*POST_FIELDS, *AUTHOR_ROLE_FIELDS, "author__username", "author__rank__name",
+                      "author__rank__badge_colour",
                       "reply_to__id", "reply_to__author__username")
                 .order_by("position"))
 

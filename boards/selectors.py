@@ -121,5 +121,5 @@ def seedable_boards(user) -> QuerySet[Board]:
 
 
 def scheduled_topics(user) -> QuerySet[ScheduledTopic]:
-    return ScheduledTopic.objects.select_related("board", "author", "published_topic").filter(
+    return ScheduledTopic.objects.select_related("board", "author", "updated_by", "published_topic").filter(
         board__in=Board.objects.moderated_by(user))

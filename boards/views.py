@@ -111,7 +111,8 @@ def topic_detail(request, topic_id, slug):
     read = selectors.topic_read(member=user, topic=topic)
     if user.is_authenticated:
         last_on_page = min(page.offset + page.per_page, topic.post_count)
-        services.topic_mark_read(member=user, topic=topic, position=last_on_page, known=read)
+        services.topic_mark_read(member=user, topic=topic, position=last_on_page, known=read,
+                                 first_shown=page.offset + 1)
 
     def build_posts():
         rows = list(posts)

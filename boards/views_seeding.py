@@ -56,8 +56,11 @@ def _check_scheduler(user) -> None:
 def scheduled_list(request):
     _check_scheduler(request.user)
     items = selectors.scheduled_topics(request.user)
+    pending = list(items.filter(published_at__isnull=True).order_by("publish_at", "id"))
+    for item in pending:
+        item.can_edit = permissions.can_edit_scheduled(request.user, item)
     return render(request, "boards/scheduled_list.html", {
-        "pending": items.filter(published_at__isnull=True).order_by("publish_at", "id"),
+        "pending": pending,
         "published": items.filter(published_at__isnull=False).order_by("-published_at", "-id")[:20],
     })
 

@@ -1,6 +1,8 @@
 """Pagination from denormalized counts: no COUNT(*) per page view."""
 from dataclasses import dataclass
 
+from forum.numbers import parse_int
+
 
 class PageOutOfRange(Exception):
     """Raised with the page number the visitor should be sent to instead."""
@@ -60,12 +62,10 @@ def page_info(raw: str | None, *, count: int, per_page: int) -> PageInfo:
     if raw is None or raw == "":
         number = 1
     else:
-        try:
-            number = int(raw)
-        except (TypeError, ValueError):
-            raise PageOutOfRange(1) from None
-        if number < 1:
-            raise PageOutOfRange(1)
+        number = parse_int(raw, minimum=1)  # "²", "-3", "x": not a page; 25 digits: past the end
+        if number is None:
+            too_far = raw.isascii() and raw.isdigit() and int(raw) > 0
+            raise PageOutOfRange(last if too_far else 1)
         if number > last:
             raise PageOutOfRange(last)
     return PageInfo(number=number, num_pages=last, per_page=per_page, count=count)

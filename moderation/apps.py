@@ -16,4 +16,5 @@ class ModerationConfig(AppConfig):
         signals.post_held.connect(receivers.open_approval_case, dispatch_uid="moderation.open_approval_case")
         signals.post_edited.connect(receivers.log_moderator_edit, dispatch_uid="moderation.log_moderator_edit")
         signals.topic_moved.connect(receivers.log_topic_move, dispatch_uid="moderation.log_topic_move")
+        signals.topic_moved.connect(receivers.cases_follow_the_topic, dispatch_uid="moderation.cases_follow")
         member_standing_changed.connect(receivers.log_standing_change, dispatch_uid="moderation.log_standing_change")

@@ -1,7 +1,9 @@
 """What moderation does when the boards layer tells it something (boards.signals): connected in
 ModerationConfig.ready(), run inside the sender's transaction."""
+from django.db.models import Q
+
 from boards.models import Post
-from moderation.models import ModerationAction
+from moderation.models import Case, ModerationAction
 from moderation.services import hold_for_approval, log
 
 
@@ -9,12 +11,23 @@ def open_approval_case(sender, *, post: Post, **kwargs) -> None:
     hold_for_approval(post)
 
 
-def log_moderator_edit(sender, *, post: Post, editor, before: str, after: str, **kwargs) -> None:
-    """An edit by anyone but the author is a moderator's act: logged."""
-    if editor.pk != post.author_id:
+def log_moderator_edit(sender, *, post: Post, editor, **kwargs) -> None:
+    """An edit by anyone but the author is a moderator's act; an author's edit of a post with an open case
+    or a moderator's edit is worth a moderator's eye: both are logged. The log points at the post (its
+    revisions hold the text) and copies no text, so it shows nobody what they may not read."""
+    by_author = editor.pk == post.author_id
+    watched = post.moderator_edited_at is not None or Case.objects.filter(post=post).exclude(
+        state=Case.State.RESOLVED).exists()
+    if not by_author or watched:
         topic = post.topic
         log(actor=editor, action=ModerationAction.Action.EDIT, board=topic.board, post=post, topic=topic,
-            member=post.author, before=before, after=after)
+            member=post.author, reason="" if not by_author else "edited by its author")
+
+
+def cases_follow_the_topic(sender, *, topic, **kwargs) -> None:
+    """A moved topic's cases move with it: its new board's moderators handle them, the old board's no longer."""
+    Case.objects.filter(Q(topic=topic) | Q(post__topic=topic)).exclude(board_id=topic.board_id).update(
+        board_id=topic.board_id)
 
 
 def log_topic_move(sender, *, topic, actor, before: str, after: str, log_it: bool = True, **kwargs) -> None:

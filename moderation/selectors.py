@@ -44,7 +44,8 @@ def queue(*, viewer, board_id=None, reason="", state="", limit=QUEUE_LIMIT) -> l
 def approvals(*, viewer, limit=QUEUE_LIMIT) -> list[Case]:
     """Held posts waiting in the viewer's boards, each with its post's text: heaviest (reported) first, then
     oldest."""
-    cases = list(cases_for(viewer).filter(is_approval=True).exclude(state=Case.State.RESOLVED)
+    cases = list(cases_for(viewer).filter(is_approval=True, post__deleted_at__isnull=True)
+                 .exclude(state=Case.State.RESOLVED)
                  .select_related("board", "post__topic__board", "post__author__rank")
                  .order_by("-weight", "created_at", "id")[:limit])
     for case in cases:
@@ -106,10 +107,15 @@ def case_detail(*, viewer, case_id) -> Case | None:
             .filter(pk=case_id).first())
 
 
-def neighbours(post: Post) -> list[Post]:
-    """The post with the one before and after it, for context."""
-    return list(Post.objects.filter(topic_id=post.topic_id, position__gte=post.position - 1,
-                                    position__lte=post.position + 1).select_related("author").order_by("position"))
+def neighbours(post: Post, *, viewer) -> list[Post]:
+    """The post with the one before and after it, for context; `shown` says whether the viewer may read
+    each one's text (a deleted post's only admins)."""
+    posts = list(Post.objects.filter(topic_id=post.topic_id, position__gte=post.position - 1,
+                                     position__lte=post.position + 1).select_related("author").order_by("position"))
+    for item in posts:
+        item.permalink = links.post_url(item.pk)
+        item.shown = board_permissions.can_see_post_body(viewer, item, is_moderator=True)
+    return posts
 
 
 def member_record(member) -> list[ModerationAction]:
@@ -132,6 +138,21 @@ def log_for(viewer, *, action="", actor="", board_id=None) -> QuerySet[Moderatio
     if board_id:
         entries = entries.filter(board_id=board_id)
     return entries.order_by("-created_at", "-id")
+
+
+# entries that once copied a post's text (before the log stopped copying it): only admins see that text
+TEXT_ACTIONS = {"hide", "delete", "restore", "edit", "auto_hide"}
+LOG_PER_PAGE = 50
+
+
+def log_page(viewer, *, number: int, action="", actor="") -> tuple[list[ModerationAction], bool]:
+    """One page of the log and whether there is a next one (one row more, not a COUNT over the log)."""
+    entries = log_for(viewer, action=action, actor=actor)
+    rows = list(entries[(number - 1) * LOG_PER_PAGE: number * LOG_PER_PAGE + 1])
+    is_admin = board_permissions.is_admin(viewer)
+    for entry in rows:
+        entry.shows_text = is_admin or entry.action not in TEXT_ACTIONS
+    return rows[:LOG_PER_PAGE], len(rows) > LOG_PER_PAGE
 
 
 def moderated_boards(viewer) -> list[Board]:

@@ -18,8 +18,6 @@ from forum.numbers import parse_int
 from moderation import permissions, selectors, services
 from moderation.forms import LogFilterForm, QueueFilterForm, ReportForm, TopicManageForm, action_fields, case_ids
 
-LOG_PER_PAGE = 50
-
 
 def _check_queue(user) -> None:
     if not permissions.can_see_queue(user):
@@ -78,7 +76,8 @@ def case_detail(request, case_id):
     if case is None:
         raise Http404(_("No such case."))
     return render(request, "moderation/case_detail.html", {
-        "case": case, "post": case.post, "context_posts": selectors.neighbours(case.post) if case.post else [],
+        "case": case, "post": case.post,
+        "context_posts": selectors.neighbours(case.post, viewer=request.user) if case.post else [],
         "record": selectors.member_record(case.member), "history": selectors.case_history(case),
         "rules": services.board_rules(case.board),
         "boards": selectors.moderated_boards(request.user),
@@ -135,17 +134,16 @@ def moderation_log(request):
     _check_queue(request.user)
     form = LogFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    entries = selectors.log_for(request.user, action=filters.get("action", ""), actor=filters.get("actor", ""))
-    # one page plus one row tells whether there is a next page: no COUNT over the whole log
     number = parse_int(request.GET.get("page", "1"), minimum=1, maximum=100_000) or 1
-    rows = list(entries[(number - 1) * LOG_PER_PAGE: number * LOG_PER_PAGE + 1])
+    entries, more = selectors.log_page(request.user, number=number, action=filters.get("action", ""),
+                                       actor=filters.get("actor", ""))
     query = request.GET.copy()
     query.pop("page", None)
     base = f"?{query.urlencode()}&" if query else "?"
     return render(request, "moderation/log.html", {
-        "entries": rows[:LOG_PER_PAGE], "form": form, "number": number,
+        "entries": entries, "form": form, "number": number,
         "previous_url": f"{base}page={number - 1}" if number > 1 else None,
-        "next_url": f"{base}page={number + 1}" if len(rows) > LOG_PER_PAGE else None,
+        "next_url": f"{base}page={number + 1}" if more else None,
     })
 
 

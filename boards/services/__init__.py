@@ -11,6 +11,7 @@ counter (board and topic counts, last posts, post positions, member counts) exac
 """
 from boards.services.content import (
     TOPIC_FLAGS,
+    post_clear,
     post_delete,
     post_hide,
     post_publish_held,
@@ -43,8 +44,8 @@ from boards.services.topics import topic_retitle_move
 
 __all__ = [
     "RESERVED_SLUGS", "TOPIC_FLAGS", "board_moderator_add", "board_moderator_remove", "board_render_rules",
-    "check_posting_rate", "like_refusal", "make_slug", "post_create", "post_delete", "post_edit", "post_hide",
-    "post_like", "post_publish_held", "post_refuse_held", "post_restore", "post_unhide", "post_unlike",
+    "check_posting_rate", "like_refusal", "make_slug", "post_clear", "post_create", "post_delete", "post_edit",
+    "post_hide", "post_like", "post_publish_held", "post_refuse_held", "post_restore", "post_unhide", "post_unlike",
     "scheduled_topic_create", "scheduled_topic_delete", "scheduled_topic_update", "scheduled_topics_publish_due",
     "topic_create", "topic_mark_read", "topic_retitle_move", "topic_set_flag", "topic_set_hidden",
     "validate_body", "validate_title",

@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 
 from boards import permissions
 from boards.models import Board, Post, Topic
-from boards.services.counters import bump, count_reply_received, count_topic_onto_board, recount_board_last_post
+from boards.services.counters import (
+    bump,
+    count_reply_received,
+    count_topic_onto_board,
+    recount_board_last_post,
+    recount_last_posts,
+    recount_topic_last_post,
+)
 from members.models import User
 from notices.services import notice_create
 
@@ -41,6 +48,7 @@ def post_hide(*, post: Post, actor: User | None, reason: str) -> Post:
     Post.objects.filter(pk=post.pk).update(is_hidden=True, hidden_reason=reason[:300])
     post.is_hidden, post.hidden_reason = True, reason[:300]
     bump(post.topic_id, post.topic.board_id)
+    recount_last_posts(post.topic)
     return post
 
 
@@ -50,6 +58,24 @@ def post_unhide(*, post: Post, actor: User | None) -> Post:
     Post.objects.filter(pk=post.pk).update(is_hidden=False, hidden_reason="")
     post.is_hidden, post.hidden_reason = False, ""
     bump(post.topic_id, post.topic.board_id)
+    recount_last_posts(post.topic)
+    return post
+
+
+@transaction.atomic
+def post_clear(*, post: Post, actor: User, unhide: bool) -> Post:
+    """A moderator looked at the reports against a post and kept it: the reporters so far cannot hide it
+    again by reporting, and (`unhide`) a hide pending review is lifted."""
+    post = _locked_post(post, actor)
+    post.cleared_at = timezone.now()
+    changes = {"cleared_at": post.cleared_at}
+    if unhide and post.is_hidden and post.deleted_at is None:
+        changes.update(is_hidden=False, hidden_reason="")
+        post.is_hidden, post.hidden_reason = False, ""
+    Post.objects.filter(pk=post.pk).update(**changes)
+    if "is_hidden" in changes:
+        bump(post.topic_id, post.topic.board_id)
+        recount_last_posts(post.topic)
     return post
 
 
@@ -60,6 +86,7 @@ def post_delete(*, post: Post, actor: User, reason: str) -> Post:
     Post.objects.filter(pk=post.pk).update(deleted_at=post.deleted_at, is_hidden=True, hidden_reason=reason[:300])
     post.is_hidden, post.hidden_reason = True, reason[:300]
     bump(post.topic_id, post.topic.board_id)
+    recount_last_posts(post.topic)
     return post
 
 
@@ -69,6 +96,7 @@ def post_restore(*, post: Post, actor: User) -> Post:
     Post.objects.filter(pk=post.pk).update(deleted_at=None, is_hidden=False, hidden_reason="")
     post.deleted_at, post.is_hidden, post.hidden_reason = None, False, ""
     bump(post.topic_id, post.topic.board_id)
+    recount_last_posts(post.topic)
     return post
 
 
@@ -93,6 +121,9 @@ def topic_set_hidden(*, topic: Topic, actor: User, hidden: bool) -> Topic:
     topic = _locked_topic(topic, actor)
     if topic.is_hidden == hidden:
         return topic
+    if not hidden and Post.objects.filter(topic=topic, position=1, is_awaiting_approval=True).exists():
+        # it is hidden because its first post waits: approving that post is what brings it onto the board
+        raise ValidationError(_("This topic waits for its first post to be approved: approve the post instead."))
     Topic.objects.filter(pk=topic.pk).update(is_hidden=hidden, version=F("version") + 1)
     count_topic_onto_board(topic=topic, sign=-1 if hidden else 1)
     recount_board_last_post(topic.board_id)
@@ -112,11 +143,15 @@ def post_publish_held(*, post: Post, actor: User) -> Post:
     Topic.objects.filter(pk=topic.pk).update(version=F("version") + 1)
     if post.position == 1:
         Topic.objects.filter(pk=topic.pk).update(is_hidden=False)
+        recount_topic_last_post(topic.pk)
+        topic.refresh_from_db(fields=["last_post"])
         Board.objects.filter(pk=topic.board_id).update(
             version=F("version") + 1, topic_count=F("topic_count") + 1, post_count=F("post_count") + topic.post_count,
             last_post=Greatest(Coalesce(F("last_post_id"), Value(0)), Value(topic.last_post_id or post.pk)))
     else:
         count_reply_received(post=post, topic=topic, reply_to=post.reply_to)
+        Topic.objects.filter(pk=topic.pk).update(last_post_at=Greatest(F("last_post_at"), Value(post.created_at)))
+        recount_last_posts(topic)
     User.objects.filter(pk=post.author_id).update(approved_posts=F("approved_posts") + 1)
     notice_create(recipient=post.author, verb="post_published", params={"topic": topic.title},
                   url=post.get_absolute_url())

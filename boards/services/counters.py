@@ -52,6 +52,22 @@ def count_like(*, post: Post, member: User, delta: int) -> None:
 
 
 def recount_board_last_post(board_id: int) -> None:
-    last = (Post.objects.filter(topic__board_id=board_id, topic__is_hidden=False, is_hidden=False)
+    """The board's newest post that everyone may read (not hidden, held or deleted, in a topic on the board)."""
+    last = (Post.objects.filter(topic__board_id=board_id, topic__is_hidden=False, is_hidden=False,
+                                is_awaiting_approval=False, deleted_at__isnull=True)
             .order_by("-id").values_list("id", flat=True).first())
     Board.objects.filter(pk=board_id).update(last_post_id=last)
+
+
+def recount_topic_last_post(topic_id: int) -> None:
+    """The topic's last post that everyone may read: the list names its author."""
+    last = (Post.objects.filter(topic_id=topic_id, is_hidden=False, is_awaiting_approval=False,
+                                deleted_at__isnull=True)
+            .order_by("-position").values_list("id", flat=True).first())
+    Topic.objects.filter(pk=topic_id).update(last_post_id=last)
+
+
+def recount_last_posts(topic: Topic) -> None:
+    """After a post's visibility changed: the topic's and its board's last posts."""
+    recount_topic_last_post(topic.pk)
+    recount_board_last_post(topic.board_id)

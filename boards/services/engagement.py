@@ -39,6 +39,7 @@ def post_like(*, member: User, post: Post) -> Post:
 
 @transaction.atomic
 def post_unlike(*, member: User, post: Post) -> Post:
+    permissions.check_can_write(member)  # a banned member's likes stay as they are
     deleted, _rows = PostLike.objects.filter(post=post, member=member).delete()
     if not deleted:
         raise ValidationError(_("You don't like this post yet."))
@@ -46,17 +47,22 @@ def post_unlike(*, member: User, post: Post) -> Post:
     return post
 
 
-def topic_mark_read(*, member: User, topic: Topic, position: int, known: TopicRead | None = None) -> None:
+def topic_mark_read(*, member: User, topic: Topic, position: int, known: TopicRead | None = None,
+                    first_shown: int = 1) -> None:
     """Move the member's read position forward (never back), counting posts read and topics entered.
-    `known` is the row the caller loaded (None: the member never opened this topic). Each change is a
-    compare-and-set, so two tabs racing count every post once. Re-reading costs nothing."""
+    `known` is the row the caller loaded (None: the member never opened this topic). Only the posts
+    shown (`first_shown` to `position`: one page) count as read, so opening page 200 credits 20 posts,
+    not 4,000. Each change is a compare-and-set, so two tabs racing count every post once. Re-reading
+    costs nothing."""
     if known is not None and position <= known.last_position:
         return
-    _move_read_position(member=member, topic=topic, position=position, known=known)
+    _move_read_position(member=member, topic=topic, position=position, known=known, first_shown=first_shown)
 
 
 @transaction.atomic(savepoint=False)  # two statements, all or nothing; no savepoint inside a request
-def _move_read_position(*, member: User, topic: Topic, position: int, known: TopicRead | None) -> None:
+def _move_read_position(*, member: User, topic: Topic, position: int, known: TopicRead | None,
+                        first_shown: int) -> None:
+    read_before = max(known.last_position if known is not None else 0, first_shown - 1)
     table = TopicRead._meta.db_table
     with connection.cursor() as cursor:
         if known is None:
@@ -64,12 +70,12 @@ def _move_read_position(*, member: User, topic: Topic, position: int, known: Top
                 f"INSERT INTO {table} (member_id, topic_id, last_position, updated_at) VALUES (%s, %s, %s, %s) "  # noqa: S608
                 "ON CONFLICT (member_id, topic_id) DO NOTHING",
                 [member.pk, topic.pk, position, timezone.now()])
-            delta, entered = position, 1
+            delta, entered = position - read_before, 1
         else:
             cursor.execute(
                 f"UPDATE {table} SET last_position = %s, updated_at = %s WHERE id = %s AND last_position = %s",  # noqa: S608
                 [position, timezone.now(), known.pk, known.last_position])
-            delta, entered = position - known.last_position, 0
+            delta, entered = position - read_before, 0
         if cursor.rowcount != 1:
             return  # another request moved it first and counted those posts
     User.objects.filter(pk=member.pk).update(posts_read=F("posts_read") + delta,

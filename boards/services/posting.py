@@ -13,7 +13,13 @@ from django.utils.translation import ngettext
 from boards import permissions, selectors, signals
 from boards.models import Board, Post, PostRevision, Topic
 from boards.rendering import render_markdown
-from boards.services.counters import count_new_post, count_reply_received
+from boards.services.counters import (
+    count_new_post,
+    count_reply_received,
+    count_topic_onto_board,
+    recount_board_last_post,
+    recount_last_posts,
+)
 from forum import ratelimit
 from members.models import User
 from members.ranks import effective_rank
@@ -108,8 +114,9 @@ def topic_create(*, board: Board, author: User, title: str, body: str, dedupe: b
                                  created_at=now, last_post_at=now, post_count=1, is_hidden=held)
     post = Post.objects.create(topic=topic, author=author, position=1, body=body, body_html=body_html,
                                created_at=now, is_awaiting_approval=held)
-    Topic.objects.filter(pk=topic.pk).update(first_post=post, last_post=post)
-    topic.first_post = topic.last_post = post
+    # a held first post is not the topic's last post until it is approved
+    Topic.objects.filter(pk=topic.pk).update(first_post=post, last_post=None if held else post)
+    topic.first_post, topic.last_post = post, None if held else post
     count_new_post(board_id=None if held else board.pk, post=post, new_topic=True)
     if held:
         signals.post_held.send(sender=Post, post=post)
@@ -143,8 +150,11 @@ def post_create(*, topic: Topic, author: User, body: str, reply_to: Post | None 
         signals.post_held.send(sender=Post, post=post)
     else:
         count_reply_received(post=post, topic=topic, reply_to=reply_to)
-    Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") + 1, last_post=post, last_post_at=now,
-                                             version=F("version") + 1)
+    # a held reply is counted in its place, but is not the topic's last post until it is approved
+    topic_changes = {"post_count": F("post_count") + 1, "version": F("version") + 1}
+    if not held:
+        topic_changes.update(last_post=post, last_post_at=now)
+    Topic.objects.filter(pk=topic.pk).update(**topic_changes)
     # a hidden (or held) topic is not on its board's counts: approving or unhiding it counts it whole
     count_new_post(board_id=None if topic.is_hidden else topic.board_id, post=post, new_topic=False,
                    set_last=not held)
@@ -157,19 +167,29 @@ def post_edit(*, post: Post, editor: User, body: str, title: str | None = None) 
     body = validate_body(body)
     if title is not None:
         title = validate_title(title)
-    post = Post.objects.select_for_update().select_related("topic__board").get(pk=post.pk)
+    post = Post.objects.select_for_update().select_related("topic__board", "author").get(pk=post.pk)
     permissions.check_edit(editor, post)
     topic = post.topic
-    changed = False
+    by_author = editor.pk == post.author_id
+    changed = held_again = False
     before, title_before = post.body, topic.title
     if body != post.body:
+        body_html = render_markdown(body)
+        if by_author:  # an edit goes through the same rank limits as a new post
+            _rank, held = _check_rank_limits(author=editor, board=topic.board, body_html=body_html)
+            held_again = held and not post.is_awaiting_approval
         PostRevision.objects.create(post=post, body=post.body, editor=editor)
-        post.body = body
-        post.body_html = render_markdown(body)
+        post.body, post.body_html = body, body_html
         post.edited_at = timezone.now()
         post.edit_count += 1
-        post.save(update_fields=["body", "body_html", "edited_at", "edit_count"])
+        fields = ["body", "body_html", "edited_at", "edit_count"]
+        if not by_author:  # a moderator's edit stands: the author can no longer change it
+            post.moderator_edited_at = post.edited_at
+            fields.append("moderator_edited_at")
+        post.save(update_fields=fields)
         changed = True
+    if held_again:
+        hold_again(post)
     if title is not None and post.position == 1 and title != topic.title:
         topic.title = title
         topic.slug = make_slug(title)
@@ -183,6 +203,22 @@ def post_edit(*, post: Post, editor: User, body: str, title: str | None = None) 
             Board.objects.filter(pk=topic.board_id).update(version=F("version") + 1)
         logger.info("post edited", extra={"post_id": post.pk, "by": editor.pk})
     return post
+
+
+def hold_again(post: Post) -> None:
+    """A member still under their rank's approval count edited a published post: it waits for a moderator
+    again. A first post takes its topic off the board until then, as a new held topic is."""
+    topic = Topic.objects.select_for_update().get(pk=post.topic_id)
+    Post.objects.filter(pk=post.pk).update(is_awaiting_approval=True)
+    post.is_awaiting_approval = True
+    if post.position == 1 and not topic.is_hidden:
+        Topic.objects.filter(pk=topic.pk).update(is_hidden=True, version=F("version") + 1)
+        count_topic_onto_board(topic=topic, sign=-1)
+        recount_board_last_post(topic.board_id)
+    else:
+        recount_last_posts(topic)
+    signals.post_held.send(sender=Post, post=post)
+    logger.info("post held again after an edit", extra={"post_id": post.pk})
 
 
 def board_render_rules(*, board: Board) -> Board:

@@ -39,12 +39,13 @@ def scheduled_topic_update(*, item: ScheduledTopic, editor: User, board: Board, 
     item = ScheduledTopic.objects.select_for_update().get(pk=item.pk)
     if item.published_at is not None:
         raise ValidationError(_("This topic has been published already; edit the topic itself."))
-    if not permissions.can_schedule_topics(editor, item.board):
-        raise PermissionDenied(_("Only admins and this board's moderators can change it."))
+    if not permissions.can_edit_scheduled(editor, item):
+        raise PermissionDenied(_("Only its author or an admin can change a scheduled topic."))
     item.title, item.body = _check_schedule(author=editor, board=board, title=title, body=body,
                                             publish_at=publish_at)
-    item.board, item.publish_at, item.last_error = board, publish_at, ""
-    item.save(update_fields=["board", "title", "body", "publish_at", "last_error", "updated_at"])
+    item.board, item.publish_at, item.last_error, item.updated_by = board, publish_at, "", editor
+    item.save(update_fields=["board", "title", "body", "publish_at", "last_error", "updated_by", "updated_at"])
+    logger.info("scheduled topic changed", extra={"scheduled_id": item.pk, "by": editor.pk})
     return item
 
 
@@ -53,8 +54,9 @@ def scheduled_topic_delete(*, item: ScheduledTopic, by: User) -> None:
     item = ScheduledTopic.objects.select_for_update().get(pk=item.pk)
     if item.published_at is not None:
         raise ValidationError(_("This topic has been published already."))
-    if not permissions.can_schedule_topics(by, item.board):
-        raise PermissionDenied(_("Only admins and this board's moderators can delete it."))
+    if not permissions.can_edit_scheduled(by, item):
+        raise PermissionDenied(_("Only its author or an admin can delete a scheduled topic."))
+    logger.info("scheduled topic deleted", extra={"scheduled_id": item.pk, "by": by.pk})
     item.delete()
 
 

@@ -60,7 +60,10 @@ class Act:
 # ---------------------------------------------------------------- the verbs
 
 def _dismiss(act: Act) -> None:
-    pass
+    """Nothing to act on: a reported post the moderator keeps is cleared (its reporters so far cannot
+    hide it again by reporting), and a hide pending review is lifted."""
+    if act.case is not None and act.case.post_id is not None and act.case.report_count:
+        board_services.post_clear(post=act.case.post, actor=act.actor, unhide=True)
 
 
 def _approve(act: Act) -> None:
@@ -73,7 +76,6 @@ def _reject(act: Act) -> None:
 
 def _hide(act: Act) -> None:
     board_services.post_hide(post=act.post, actor=act.actor, reason=act.reason)
-    act.log_fields["before"] = act.post.body
 
 
 def _unhide(act: Act) -> None:
@@ -82,12 +84,10 @@ def _unhide(act: Act) -> None:
 
 def _delete(act: Act) -> None:
     board_services.post_delete(post=act.post, actor=act.actor, reason=act.reason)
-    act.log_fields["before"] = act.post.body
 
 
 def _restore(act: Act) -> None:
     board_services.post_restore(post=act.post, actor=act.actor)
-    act.log_fields["after"] = act.post.body
 
 
 def _topic_flag(act: Act) -> None:
@@ -184,8 +184,14 @@ def _apply(act: Act) -> str:
         act.topic = Topic.objects.select_for_update(of=("self",)).select_related("board").get(pk=act.topic.pk)
     elif verb.target == "member":
         act.member = User.objects.select_for_update().get(pk=(act.member or act.case.member).pk)
+    # authority is decided where the target is now, with its row locked
+    board = act.topic.board if act.topic is not None else None
+    target_member = act.member if verb.target == "member" else (
+        act.post.author if act.post is not None else (act.topic.author if act.topic is not None else act.member))
+    refusal = permissions.action_refusal(act.actor, board, act.action, member=target_member)
+    if refusal:
+        raise PermissionDenied(refusal)
     verb.apply(act)
-    board = act.topic.board if act.topic is not None else (act.case.board if act.case is not None else None)
     log(actor=act.actor, action=act.action, reason=act.reason, rule=act.rule, case=act.case, post=act.post,
         topic=act.topic, member=act.member, board=board, **act.log_fields)
     return outcome_text(act.action, **act.outcome)
@@ -206,16 +212,18 @@ def case_act(*, case: Case, actor: User, action: str, reason: str = "", rule: st
     if action not in ALL_ACTIONS:
         raise ValidationError(_("Unknown action."))
     case = (Case.objects.select_for_update(of=("self",))
-            .select_related("board", "post__topic__board", "topic__board", "member").get(pk=case.pk))
+            .select_related("board", "post__topic__board", "post__author", "topic__board", "topic__author",
+                            "member").get(pk=case.pk))
     if case.state == Case.State.RESOLVED:
         raise AlreadyResolved(case)
-    refusal = permissions.action_refusal(actor, case.board, action)
+    board_now = permissions.case_board_now(case)  # a topic may have moved since the case was opened
+    refusal = permissions.action_refusal(actor, board_now, action, member=case.member)
     if refusal:
         raise PermissionDenied(refusal)
     reason = (reason or "").strip()
     if action not in ("approve", "dismiss") and not reason:
         raise ValidationError({"reason": _("Give a reason: the member sees it.")})
-    check_rule(rule, case.board)
+    check_rule(rule, board_now)
     if case.is_approval and action == "dismiss":
         raise ValidationError(_("A held post is approved or rejected, not dismissed."))
     act = Act(actor=actor, action=action, reason=reason, rule=rule, case=case, post=case.post,
@@ -256,8 +264,14 @@ def act_directly(*, actor: User, action: str, reason: str, rule: str = "", post:
     on the same target is resolved by it."""
     if action not in ALL_ACTIONS:
         raise ValidationError(_("Unknown action."))
+    # where the target is now, not where it was when the caller loaded it
+    if post is not None:
+        post = Post.objects.select_related("topic__board", "author").get(pk=post.pk)
+    if topic is not None:
+        topic = Topic.objects.select_related("board", "author").get(pk=topic.pk)
     target_board = (topic.board if topic else None) or (post.topic.board if post else None)
-    refusal = permissions.action_refusal(actor, target_board, action)
+    target_member = member or (post.author if post else None) or (topic.author if topic else None)
+    refusal = permissions.action_refusal(actor, target_board, action, member=target_member)
     if refusal:
         raise PermissionDenied(refusal)
     if action != "approve" and not (reason or "").strip():

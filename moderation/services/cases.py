@@ -14,11 +14,13 @@ Action = ModerationAction.Action
 
 @transaction.atomic
 def case_claim(*, case: Case, actor: User) -> Case:
-    case = Case.objects.select_for_update(of=("self",)).select_related("board").get(pk=case.pk)
+    case = (Case.objects.select_for_update(of=("self",)).select_related("board", "post__topic__board", "topic__board")
+            .get(pk=case.pk))
     if case.state == Case.State.RESOLVED:
         raise AlreadyResolved(case)
-    if not permissions.can_handle_case(actor, case):
-        raise PermissionDenied(_("You don't moderate where this happened."))
+    refusal = permissions.handle_refusal(actor, case)
+    if refusal:
+        raise PermissionDenied(refusal)
     if case.assignee_id and case.assignee_id != actor.pk:
         raise ValidationError(_("%(who)s is already on this case.") % {"who": case.assignee.username})
     Case.objects.filter(pk=case.pk).update(assignee=actor, state=Case.State.IN_PROGRESS)
@@ -29,8 +31,9 @@ def case_claim(*, case: Case, actor: User) -> Case:
 
 @transaction.atomic
 def case_add_note(*, case: Case, actor: User, text: str) -> CaseNote:
-    if not permissions.can_handle_case(actor, case):
-        raise PermissionDenied(_("You don't moderate where this happened."))
+    refusal = permissions.handle_refusal(actor, case)
+    if refusal:
+        raise PermissionDenied(refusal)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write the note first.")})

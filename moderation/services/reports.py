@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from boards import services as board_services
 from boards.models import Post, Topic
+from boards.permissions import BOARD_MODERATOR, role_level
 from members.models import User
 from members.permissions import check_can_write
 from members.ranks import effective_rank
@@ -74,11 +75,17 @@ def report_create(*, reporter: User, kind: str, reason: str, note: str = "", pos
 
 
 def _maybe_auto_hide(case: Case) -> None:
-    """Several reports from members of a trusted rank hide a post at once, pending review."""
+    """Several reports from members of a trusted rank hide a post at once, pending review. Never a staff
+    member's post; and once a moderator has cleared a post, the members who reported it before do not
+    count again."""
     hearth = settings.HEARTH
-    trusted = case.reports.filter(reporter_rank_order__gte=hearth["AUTO_HIDE_MIN_RANK_ORDER"]).count()
-    post = Post.objects.select_for_update().get(pk=case.post_id)
-    if trusted >= hearth["AUTO_HIDE_REPORTS"] and not post.is_hidden:
+    post = Post.objects.select_for_update().select_related("author", "topic__board").get(pk=case.post_id)
+    if post.is_hidden or role_level(post.author, post.topic.board) >= BOARD_MODERATOR:
+        return
+    earlier = Report.objects.filter(case__post=post, case__state=Case.State.RESOLVED).values("reporter_id")
+    trusted = (case.reports.filter(reporter_rank_order__gte=hearth["AUTO_HIDE_MIN_RANK_ORDER"])
+               .exclude(reporter_id__in=earlier).count())
+    if trusted >= hearth["AUTO_HIDE_REPORTS"]:
         reason = _("Hidden pending review after several reports.")
         post = board_services.post_hide(post=post, actor=None, reason=reason)
         log(actor=None, action=ModerationAction.Action.AUTO_HIDE, reason=reason, case=case, post=post,
@@ -86,5 +93,10 @@ def _maybe_auto_hide(case: Case) -> None:
 
 
 def hold_for_approval(post: Post) -> Case:
-    """A newcomer's held post waits in the queue as a case."""
-    return open_case_for(Case.Kind.POST, case_target(Case.Kind.POST, post=post), is_approval=True)
+    """A newcomer's held post waits in the queue as a case (an open case about it, from reports, becomes
+    its approval case)."""
+    case = open_case_for(Case.Kind.POST, case_target(Case.Kind.POST, post=post), is_approval=True)
+    if not case.is_approval:
+        Case.objects.filter(pk=case.pk).update(is_approval=True)
+        case.is_approval = True
+    return case

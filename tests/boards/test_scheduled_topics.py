@@ -116,14 +116,31 @@ def test_archived_board_is_refused(admin_user, board):
     assert list(field_errors(info.value)) == ["board"]
 
 
-def test_update_by_the_boards_moderator(board_mod, admin_user, board):
+def test_a_board_moderator_cannot_rewrite_an_admins_scheduled_topic(board_mod, admin_user, board):
+    """It would publish under the admin's name: only its author or an admin changes it."""
     item = schedule(admin_user, board)
+    with pytest.raises(PermissionDenied, match="Only its author or an admin"):
+        services.scheduled_topic_update(item=item, editor=board_mod, board=board, title="New title",
+                                        body="Buy my bread machine", publish_at=soon(300))
+    with pytest.raises(PermissionDenied, match="Only its author or an admin"):
+        services.scheduled_topic_delete(item=item, by=board_mod)
+    item.refresh_from_db()
+    assert item.title != "New title" and item.updated_by is None
+
+
+def test_update_by_its_author_and_by_an_admin_records_who(board_mod, admin_user, board):
+    item = schedule(board_mod, board)
     when = soon(300)
-    updated = services.scheduled_topic_update(item=item, editor=board_mod, board=board, title="New title",
+    services.scheduled_topic_update(item=item, editor=board_mod, board=board, title="Mine", body="Mine",
+                                    publish_at=when)
+    item.refresh_from_db()
+    assert (item.title, item.updated_by) == ("Mine", board_mod)
+    updated = services.scheduled_topic_update(item=item, editor=admin_user, board=board, title="New title",
                                               body="New body", publish_at=when)
     item.refresh_from_db()
     assert (item.title, item.body, item.publish_at) == ("New title", "New body", when)
-    assert updated.pk == item.pk and item.author == admin_user  # the author stays who wrote it
+    assert updated.pk == item.pk and item.author == board_mod  # the author stays who wrote it
+    assert item.updated_by == admin_user  # and the last change says who made it
 
 
 def test_update_refusals(board_mod, tea_mod, member, admin_user, board, other_board):
@@ -151,15 +168,15 @@ def test_admin_moves_an_item_to_another_board(admin_user, board, other_board):
     assert item.board == other_board
 
 
-def test_delete_by_moderator_and_refusals(board_mod, tea_mod, member, admin_user, board):
-    item = schedule(admin_user, board)
-    with pytest.raises(PermissionDenied):
-        services.scheduled_topic_delete(item=item, by=member)
-    with pytest.raises(PermissionDenied):
-        services.scheduled_topic_delete(item=item, by=tea_mod)
+def test_delete_by_its_author_and_refusals(board_mod, tea_mod, member, admin_user, board):
+    item = schedule(board_mod, board)
+    for someone in (member, tea_mod):
+        with pytest.raises(PermissionDenied):
+            services.scheduled_topic_delete(item=item, by=someone)
     assert ScheduledTopic.objects.filter(pk=item.pk).exists()
     services.scheduled_topic_delete(item=item, by=board_mod)
     assert not ScheduledTopic.objects.filter(pk=item.pk).exists()
+    services.scheduled_topic_delete(item=schedule(board_mod, board), by=admin_user)  # admins may too
 
 
 def test_published_item_can_no_longer_be_edited_or_deleted(admin_user, board):

@@ -298,7 +298,7 @@ def test_board_of_another_moderator_is_refused_in_the_form(client, board_mod, te
 
 
 def test_edit_through_the_form(client, board_mod, admin_user, board):
-    item = schedule(admin_user, board)
+    item = schedule(board_mod, board)
     login(client, board_mod)
     page = client.get(f"/seed/{item.pk}/edit/")
     assert page.status_code == 200
@@ -329,8 +329,22 @@ def test_unknown_item_is_404(admin_client):
     assert admin_client.post("/seed/999999/delete/").status_code == 404
 
 
-def test_delete_is_post_only_and_deletes(client, board_mod, admin_user, board):
+def test_a_board_moderator_may_not_change_an_admins_draft(client, board_mod, admin_user, board):
+    """They see it listed (it is their board), so refusing is a 403, with no edit or delete buttons."""
     item = schedule(admin_user, board)
+    login(client, board_mod)
+    listing = client.get("/seed/").content.decode()
+    assert "Weekend bake-along" in listing and f"/seed/{item.pk}/edit/" not in listing
+    assert client.get(f"/seed/{item.pk}/edit/").status_code == 403
+    assert client.post(f"/seed/{item.pk}/edit/", {"board": board.pk, "title": "X", "body": "X",
+                                                  "publish_at": local_input(soon())}).status_code == 403
+    assert client.post(f"/seed/{item.pk}/delete/").status_code == 403
+    item.refresh_from_db()
+    assert item.title == "Weekend bake-along"
+
+
+def test_delete_is_post_only_and_deletes(client, board_mod, admin_user, board):
+    item = schedule(board_mod, board)
     login(client, board_mod)
     assert client.get(f"/seed/{item.pk}/delete/").status_code == 405
     assert ScheduledTopic.objects.filter(pk=item.pk).exists()
