@@ -217,6 +217,18 @@ def can_retitle_in_board(user, board) -> bool:
                                is_hidden=False).exists()
 
 
+def retitle_refusal(user, topic) -> str | None:
+    """Whose topics a member may retitle or move: moderators those of members below their role; members
+    whose rank allows it (Veterans) only plain members' topics, never staff's."""
+    if topic.author_id == user.pk:
+        return None
+    if can_moderate(user, topic.board):
+        return authority_refusal(user, topic.author, topic.board)
+    if role_level(topic.author, topic.board) > MEMBER:
+        return _("Only moderators above its author's role can retitle or move this topic.")
+    return None
+
+
 def can_see_revisions(user, board) -> bool:
     return can_moderate(user, board)
 

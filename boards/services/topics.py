@@ -20,9 +20,12 @@ def topic_retitle_move(*, topic: Topic, actor: User, title: str, board: Board, l
     """Retitle a topic and/or move it to another board. `log_action` False: the caller (a moderation act)
     logs it itself."""
     title = validate_title(title)
-    topic = Topic.objects.select_for_update().select_related("board").get(pk=topic.pk)
+    topic = Topic.objects.select_for_update().select_related("board", "author").get(pk=topic.pk)
     if not permissions.can_retitle_and_move(actor, topic):
         raise PermissionDenied(_("You can't retitle or move this topic."))
+    refusal = permissions.retitle_refusal(actor, topic)
+    if refusal:
+        raise PermissionDenied(refusal)
     if board.pk != topic.board_id:
         if board.is_archived:
             raise ValidationError({"board": _("That board is archived.")})

@@ -195,8 +195,9 @@ def test_banned_or_suspended_veterans_and_moderators_cannot_retitle_or_move(boar
     topic = make_topic(board=board)
     make_post(topic=topic, author=veteran)  # active in the board: a Veteran may retitle there
     assert board_services.topic_retitle_move(topic=topic, actor=fresh(veteran), title="Better", board=board)
-    from django.utils import timezone
     from datetime import timedelta
+
+    from django.utils import timezone
 
     User.objects.filter(pk=veteran.pk).update(is_banned=True)
     User.objects.filter(pk=board_mod.pk).update(suspended_until=timezone.now() + timedelta(days=3))
