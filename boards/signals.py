@@ -13,3 +13,11 @@ post_edited = Signal()
 # A topic was retitled or moved. kwargs: topic, actor, before, after, log_it (False when the caller logs
 # it itself)
 topic_moved = Signal()
+
+# A post became visible to everyone who may read its board: written (not held), or approved. Sent inside
+# the transaction; receivers that reach many members queue their work with transaction.on_commit.
+# kwargs: post, created (False: approved later)
+post_published = Signal()
+
+# A member liked a post. kwargs: post, member
+post_liked = Signal()

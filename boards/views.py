@@ -1,6 +1,7 @@
 """Reading and writing in the boards: the index, a board, a topic, replying and editing. Each view loads
 through a loader or selector, calls at most one service, and renders."""
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
@@ -11,11 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from boards import permissions, selectors, services
 from boards.forms import PostEditForm, ReplyForm, TopicForm, add_service_errors
+from boards.mentions import mentioned_ids
 from boards.presenters import present_posts, present_topics
 from boards.rendering import render_markdown
 from forum import links, ratelimit
 from forum.numbers import parse_id
 from forum.pagination import PageOutOfRange
+from notices.services import notices_mark_topic_read
 
 
 def _fragment_context(request) -> dict:
@@ -61,6 +64,15 @@ def board_detail(request, slug):
     })
 
 
+def _tell_dropped_mentions(request, written) -> None:
+    """The writer is told which mentions went past their limit (they stay plain text, and notify nobody)."""
+    dropped = getattr(written, "mentions_dropped", None)
+    if dropped:
+        body_html = written.first_post.body_html if hasattr(written, "first_post") else written.body_html
+        messages.warning(request, _("Only the first %(limit)d mentions notify; these stay plain text: %(names)s")
+                         % {"limit": len(mentioned_ids(body_html)), "names": ", ".join(f"@{n}" for n in dropped)})
+
+
 def _preview(request, form) -> str | None:
     """The rendered body when the member asked for a preview (and the form is valid), else None."""
     if request.method == "POST" and "preview" in request.POST and form.is_valid():
@@ -83,6 +95,7 @@ def topic_create(request, slug):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            _tell_dropped_mentions(request, topic)
             return redirect(topic.get_absolute_url())
     return render(request, "boards/topic_create.html", {"board": board, "form": form, "preview_html": preview_html})
 
@@ -110,6 +123,8 @@ def topic_detail(request, topic_id, slug):
     can_reply = permissions.can_reply(user, topic)
     read = selectors.topic_read(member=user, topic=topic)
     if user.is_authenticated:
+        if user.unread_notice_count:  # opening the topic reads what the member was told about it
+            notices_mark_topic_read(user=user, topic_key=topic.pk)
         last_on_page = min(page.offset + page.per_page, topic.post_count)
         services.topic_mark_read(member=user, topic=topic, position=last_on_page, known=read,
                                  first_shown=page.offset + 1)
@@ -159,6 +174,7 @@ def post_create(request, topic_id):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            _tell_dropped_mentions(request, post)
             return redirect(selectors.post_in_page_url(post))
     return render(request, "boards/post_create.html", {
         "board": topic.board, "topic": topic, "form": form, "reply_to": reply_to, "preview_html": preview_html,

@@ -5,9 +5,11 @@ from django.urls import include, path
 from forum import admin_login, views
 
 # The project's composition root: the one module of `forum` that names the apps above it. moderation
-# comes before boards: its t/<id>/manage/ must win over the slugged topic URL.
+# and notifications come before boards: their t/<id>/manage/ and t/<id>/watch/ must win over the slugged
+# topic URL.
 urlpatterns = [
     path("", include("moderation.urls")),
+    path("", include("notifications.urls")),
     path("", include("boards.urls")),
     path("", include("members.urls")),
     path("", include("notices.urls")),

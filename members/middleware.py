@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from members import services
+from members import activity, services
 
 
 class MemberTimezoneMiddleware:
@@ -36,6 +36,7 @@ class MemberTimezoneMiddleware:
                 services.visit_record(user=user, day=today)
             if request.method == "POST":  # a write anyway: remember the language emails should speak
                 services.user_record_language(user=user, language=translation.get_language() or "")
+            activity.mark_seen(user)  # in the cache: "only when away" emails ask it
         return self.get_response(request)
 
 

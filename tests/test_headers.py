@@ -75,7 +75,7 @@ def test_pages_have_no_inline_script_or_style(client, who, topic, board, member,
     urls = ["/", board.get_absolute_url(), topic.get_absolute_url(), f"/u/{author.username}/", "/members/",
             "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/no-such-page/"]
     if who != "anonymous":
-        urls += ["/settings/", "/standing/", "/notices/", f"/t/{topic.pk}/reply/", f"/b/{board.slug}/new/",
+        urls += ["/settings/", "/standing/", "/notifications/", f"/t/{topic.pk}/reply/", f"/b/{board.slug}/new/",
                  f"/report/post/{topic.first_post_id}/", "/accounts/email/", "/accounts/password/change/",
                  "/accounts/2fa/", "/accounts/2fa/recovery-codes/"]
     if who in ("board_mod", "admin"):

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from boards import permissions
+from boards import permissions, signals
 from boards.models import Board, Post, Topic
 from boards.services.counters import (
     bump,
@@ -155,6 +155,7 @@ def post_publish_held(*, post: Post, actor: User) -> Post:
     User.objects.filter(pk=post.author_id).update(approved_posts=F("approved_posts") + 1)
     notice_create(recipient=post.author, verb="post_published", params={"topic": topic.title},
                   url=post.get_absolute_url())
+    signals.post_published.send(sender=Post, post=post, created=False)
     logger.info("post approved", extra={"post_id": post.pk, "by": actor.pk})
     return post
 

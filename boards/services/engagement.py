@@ -5,7 +5,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from boards import permissions
+from boards import permissions, signals
 from boards.models import Post, PostLike, Topic, TopicRead
 from boards.services.counters import count_like
 from members.models import User
@@ -34,6 +34,7 @@ def post_like(*, member: User, post: Post) -> Post:
     except IntegrityError:
         raise ValidationError(_("You already like this post.")) from None
     count_like(post=post, member=member, delta=1)
+    signals.post_liked.send(sender=Post, post=post, member=member)
     return post
 
 

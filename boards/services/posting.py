@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from boards import permissions, selectors, signals
+from boards.mentions import Mentions, link_mentions
 from boards.models import Board, Post, PostRevision, Topic
 from boards.rendering import render_markdown
 from boards.services.counters import (
@@ -26,7 +27,7 @@ from members.ranks import effective_rank
 
 logger = logging.getLogger(__name__)
 
-RESERVED_SLUGS = {"reply", "unread", "manage"}  # words the topic URLs use after /t/<id>/
+RESERVED_SLUGS = {"reply", "unread", "manage", "watch"}  # words the topic URLs use after /t/<id>/
 
 
 def make_slug(title: str) -> str:
@@ -68,6 +69,14 @@ def check_posting_rate(author: User, scope: str) -> None:
                               else _("You are posting too quickly. Wait a minute and try again."))
 
 
+def _link_mentions(*, author: User, body_html: str) -> Mentions:
+    """Mentions in the post: at most MENTIONS_PER_POST notify (fewer for Newcomers); the rest stay text."""
+    rank = effective_rank(author)
+    newcomer = rank is not None and rank.order == 0
+    limit = settings.HEARTH["NEWCOMER_MENTIONS_PER_POST" if newcomer else "MENTIONS_PER_POST"]
+    return link_mentions(body_html, limit=limit)
+
+
 def _check_rank_limits(*, author: User, board: Board, body_html: str):
     """The author's rank decides how many links and images a post may carry, and whether it waits
     for a moderator. Returns (rank, held)."""
@@ -107,6 +116,8 @@ def topic_create(*, board: Board, author: User, title: str, body: str, dedupe: b
     if rate_limit:
         check_posting_rate(author, "topic")
     _rank, held = _check_rank_limits(author=author, board=board, body_html=body_html)
+    mentions = _link_mentions(author=author, body_html=body_html)
+    body_html = mentions.html
 
     now = timezone.now()
     # A held topic stays off the board (hidden, and not counted) until a moderator approves it.
@@ -118,8 +129,12 @@ def topic_create(*, board: Board, author: User, title: str, body: str, dedupe: b
     Topic.objects.filter(pk=topic.pk).update(first_post=post, last_post=None if held else post)
     topic.first_post, topic.last_post = post, None if held else post
     count_new_post(board_id=None if held else board.pk, post=post, new_topic=True)
+    post.topic = topic
     if held:
         signals.post_held.send(sender=Post, post=post)
+    else:
+        signals.post_published.send(sender=Post, post=post, created=True)
+    topic.mentions_dropped = mentions.dropped
     logger.info("topic created", extra={"topic_id": topic.pk, "by": author.pk})
     return topic
 
@@ -141,6 +156,8 @@ def post_create(*, topic: Topic, author: User, body: str, reply_to: Post | None 
     if rate_limit:
         check_posting_rate(author, "post")
     _rank, held = _check_rank_limits(author=author, board=topic.board, body_html=body_html)
+    mentions = _link_mentions(author=author, body_html=body_html)
+    body_html = mentions.html
 
     now = timezone.now()
     # A held reply takes its place in the topic at once; others see a placeholder until it is approved.
@@ -158,6 +175,9 @@ def post_create(*, topic: Topic, author: User, body: str, reply_to: Post | None 
     # a hidden (or held) topic is not on its board's counts: approving or unhiding it counts it whole
     count_new_post(board_id=None if topic.is_hidden else topic.board_id, post=post, new_topic=False,
                    set_last=not held)
+    if not held and not topic.is_hidden:
+        signals.post_published.send(sender=Post, post=post, created=True)
+    post.mentions_dropped = mentions.dropped
     logger.info("post created", extra={"post_id": post.pk, "topic_id": topic.pk, "by": author.pk})
     return post
 
@@ -178,6 +198,7 @@ def post_edit(*, post: Post, editor: User, body: str, title: str | None = None) 
         if by_author:  # an edit goes through the same rank limits as a new post
             _rank, held = _check_rank_limits(author=editor, board=topic.board, body_html=body_html)
             held_again = held and not post.is_awaiting_approval
+        body_html = _link_mentions(author=post.author, body_html=body_html).html
         PostRevision.objects.create(post=post, body=post.body, editor=editor)
         post.body, post.body_html = body, body_html
         post.edited_at = timezone.now()

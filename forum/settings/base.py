@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "members",
     "notices",
     "boards",
+    "notifications",
     "moderation",
     "standing",
 ]
@@ -311,6 +312,9 @@ HEARTH = {
     "AUTO_HIDE_MIN_RANK_ORDER": env.int("AUTO_HIDE_MIN_RANK_ORDER", default=2),
     "CASE_REMINDER_HOURS": env.int("CASE_REMINDER_HOURS", default=48),
     "REPORT_RATE": (env.int("REPORT_RATE_COUNT", default=10), 3600),
+    # Notifications: mentions that notify per post (the rest stay plain text); Newcomers (the first rank) fewer.
+    "MENTIONS_PER_POST": env.int("MENTIONS_PER_POST", default=10),
+    "NEWCOMER_MENTIONS_PER_POST": env.int("NEWCOMER_MENTIONS_PER_POST", default=2),
     # Per client address (forum.clientip), next to the members' own budgets above; previews and topic moves
     # (retitles included) per member and per address. Each (count, seconds); see forum/ratelimit.py.
     "POST_IP_RATE": (env.int("POST_IP_RATE_COUNT", default=30), 60),
@@ -335,6 +339,18 @@ CELERY_BEAT_SCHEDULE = {
     "stale-cases-daily": {
         "task": "moderation.tasks.remind_stale_cases",
         "schedule": crontab(hour=HEARTH["FRESHNESS_HOUR"], minute=env.int("FRESHNESS_MINUTE", default=0)),
+    },
+    "notification-emails": {
+        "task": "notices.send_due_emails",
+        "schedule": 60.0,
+    },
+    "notification-digests": {
+        "task": "notifications.send_digests",
+        "schedule": crontab(minute=0),
+    },
+    "prune-notices": {
+        "task": "notices.prune_notices",
+        "schedule": crontab(hour=4, minute=30),
     },
     "publish-scheduled-topics": {
         "task": "boards.tasks.publish_scheduled_topics",

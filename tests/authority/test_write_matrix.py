@@ -205,7 +205,7 @@ def request(world: World, url: str, target: str, state: str):
                 lambda: User.objects.filter(timezone="Europe/Berlin").exists())
     if url == "notices_read":
         notice = notice_create(recipient=world.users[state] or world.authors["member"], title="Hello")
-        return ("/notices/read/", {}, lambda: Notice.objects.get(pk=notice.pk).read_at is not None)
+        return ("/notifications/read/", {}, lambda: Notice.objects.get(pk=notice.pk).read_at is not None)
     raise AssertionError(url)
 
 

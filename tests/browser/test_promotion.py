@@ -59,8 +59,8 @@ def test_admin_approves_a_promotion_and_the_member_moderates_their_board(live_se
 
     member_context, page = log_in(browser, live_server, "carer")
     try:
-        expect(page.get_by_role("link", name="Notices 2 unread")).to_be_visible()  # proposed, then appointed
-        page.get_by_role("link", name="Notices 2 unread").click()
+        expect(page.get_by_role("link", name="Notifications 2 unread")).to_be_visible()  # proposed, then appointed
+        page.get_by_role("link", name="Notifications 2 unread").click()
         expect(page.get_by_text("You are now a moderator of Sourdough")).to_be_visible()
         page.goto(f"{live_server.url}{topic.get_absolute_url()}")
         held_post = page.locator(f"#p{held.pk}")

@@ -58,7 +58,7 @@ def test_a_member_reports_a_post_the_moderator_hides_it_and_the_member_sees_the_
         finally:
             mod_context.close()
 
-        reader.goto(f"{live_server.url}/notices/")
+        reader.goto(f"{live_server.url}/notifications/")
         expect(reader.get_by_text("Your report was resolved: Post hidden")).to_be_visible()
         reader.goto(f"{live_server.url}{topic.get_absolute_url()}")
         expect(reader.locator(f"#p{spam.pk}")).to_contain_text("This post was hidden by a moderator.")

@@ -16,7 +16,7 @@ LOGIN_URL = "/accounts/login/"
 
 def header_count(content: str) -> str | None:
     """The unread count next to "Notices" in the header, or None when there is none."""
-    match = re.search(r'href="/notices/">Notices(?: <span class="count" aria-label="([^"]*)">(\d+)</span>)?</a>',
+    match = re.search(r'href="/notifications/">Notifications(?: <span class="count" aria-label="([^"]*)">(\d+)</span>)?</a>',
                       content)
     assert match, "no Notices link in the header"
     return match.group(2) and f"{match.group(2)}|{match.group(1)}"
@@ -67,7 +67,7 @@ def test_notices_mark_read_touches_only_the_members_own(member, other):
     assert notices_mark_read(user=member) == 0
 
 
-# --- /notices/ -----------------------------------------------------------------------------------------------------
+# --- /notifications/ -----------------------------------------------------------------------------------------------------
 
 
 def test_notices_page_lists_only_the_members_own(member_client, member, other):
@@ -75,7 +75,7 @@ def test_notices_page_lists_only_the_members_own(member_client, member, other):
                   url="https://hearth.example.org/freshness/", kind="freshness")
     notice_create(recipient=member, title="Welcome aboard")
     notice_create(recipient=other, title="Bob's secret notice")
-    response = member_client.get("/notices/")
+    response = member_client.get("/notifications/")
     assert response.status_code == 200
     content = response.content.decode()
     assert "Welcome aboard" in content
@@ -88,8 +88,8 @@ def test_notices_page_lists_only_the_members_own(member_client, member, other):
 
 
 def test_empty_notices_page(member_client):
-    content = member_client.get("/notices/").content.decode()
-    assert "No notices yet" in content and "Mark all as read" not in content
+    content = member_client.get("/notifications/").content.decode()
+    assert "No notifications yet" in content and "Mark all as read" not in content
 
 
 def test_header_shows_the_unread_count(member_client, member):
@@ -97,20 +97,20 @@ def test_header_shows_the_unread_count(member_client, member):
     notice_create(recipient=member, title="One")
     notice_create(recipient=member, title="Two")
     assert header_count(member_client.get("/").content.decode()) == "2|2 unread"
-    assert header_count(member_client.get("/notices/").content.decode()) == "2|2 unread"
+    assert header_count(member_client.get("/notifications/").content.decode()) == "2|2 unread"
 
 
 def test_marking_read_zeroes_the_count(member_client, member, other):
     notice_create(recipient=member, title="One")
     notice_create(recipient=member, title="Two")
     notice_create(recipient=other, title="Bob's")
-    response = member_client.post("/notices/read/")
-    assert response.status_code == 302 and response["Location"] == "/notices/"
+    response = member_client.post("/notifications/read/")
+    assert response.status_code == 302 and response["Location"] == "/notifications/"
     member.refresh_from_db()
     assert member.unread_notice_count == 0
     assert not Notice.objects.filter(recipient=member, read_at__isnull=True).exists()
     assert Notice.objects.get(recipient=other).read_at is None
-    content = member_client.get("/notices/").content.decode()
+    content = member_client.get("/notifications/").content.decode()
     assert header_count(content) is None
     assert 'class="unread"' not in content and "Mark all as read" not in content
     assert "One" in content and "Two" in content  # read notices stay listed
@@ -118,12 +118,12 @@ def test_marking_read_zeroes_the_count(member_client, member, other):
 
 def test_marking_read_is_post_only(member_client, member):
     notice_create(recipient=member, title="One")
-    assert member_client.get("/notices/read/").status_code == 405
+    assert member_client.get("/notifications/read/").status_code == 405
     member.refresh_from_db()
     assert member.unread_notice_count == 1
 
 
-@pytest.mark.parametrize(("method", "url"), [("get", "/notices/"), ("post", "/notices/read/"),
+@pytest.mark.parametrize(("method", "url"), [("get", "/notifications/"), ("post", "/notifications/read/"),
                                              ("get", "/settings/")])
 def test_visitors_are_sent_to_log_in(client, method, url):
     response = getattr(client, method)(url)
@@ -194,3 +194,8 @@ def test_unknown_time_zone_is_refused(member_client, member):
     assert "Select a valid choice" in response.content.decode()
     member.refresh_from_db()
     assert member.timezone == ""
+
+
+def test_the_old_address_leads_to_the_notifications(member_client):
+    response = member_client.get("/notices/")
+    assert response.status_code == 301 and response["Location"] == "/notifications/"

@@ -243,7 +243,7 @@ def test_internal_notes_are_for_moderators_only(client, busy_topic, board_mod, m
     services.case_act(case=case, actor=fresh(moderator), action="hide", reason="Rude")
     for who in (offending.author, member, case.reports.get().reporter):
         login(client, who)
-        for url in ("/", busy_topic.get_absolute_url(), f"/u/{offending.author.username}/", "/notices/",
+        for url in ("/", busy_topic.get_absolute_url(), f"/u/{offending.author.username}/", "/notifications/",
                     f"/u/{who.username}/", "/members/"):
             response = client.get(url)
             assert NOTE not in page(response), (who.username, url)

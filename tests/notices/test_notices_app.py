@@ -51,9 +51,9 @@ def test_a_notice_is_worded_in_the_readers_language(client):
     assert notice.title == "Your post in “Crumb shots” is published"  # the admin's copy, in the site's language
 
     client.force_login(author)
-    chinese = client.get("/notices/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    chinese = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "你在“Crumb shots”中的帖子已发布" in chinese
-    english = client.get("/notices/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    english = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Your post in “Crumb shots” is published" in english
 
 

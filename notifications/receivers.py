@@ -1,0 +1,27 @@
+"""What the notifications app does when the boards layer tells it something (boards.signals)."""
+from django.db import transaction
+from django.utils import timezone
+
+from boards.models import Post
+from forum import links
+from notices.models import Notice
+from notices.services import notice_add_one
+from notifications import services
+from notifications.models import Mute
+from notifications.tasks import fan_out_post
+
+
+def post_published(sender, *, post: Post, created: bool, **kwargs) -> None:
+    services.watch_on_post(post=post, created=created)
+    post_id = post.pk
+    transaction.on_commit(lambda: fan_out_post.delay(post_id), robust=True)
+
+
+def post_liked(sender, *, post: Post, member, **kwargs) -> None:
+    """One notice per post per day, counting its likers ("3 people liked your post")."""
+    if post.author_id == member.pk or Mute.objects.filter(member_id=post.author_id, muted=member).exists():
+        return
+    day = timezone.localdate()
+    notice_add_one(recipient_id=post.author_id, kind=Notice.Kind.LIKE, verb="liked", url=links.post_url(post.pk),
+                   params={"actor": member.username, "topic": post.topic.title}, actor_id=member.pk,
+                   topic_key=post.topic_id, dedupe_key=f"like:{post.pk}:{day.isoformat()}")

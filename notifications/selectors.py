@@ -1,0 +1,30 @@
+from notifications.models import BoardWatch, Mute, TopicWatch
+
+
+def followed(member) -> dict:
+    """What the member watches or mutes, for the settings page (a few queries, bounded lists)."""
+    return {
+        "topic_watches": list(TopicWatch.objects.filter(member=member).exclude(level=TopicWatch.Level.NORMAL)
+                              .select_related("topic").order_by("-created_at")[:100]),
+        "board_watches": list(BoardWatch.objects.filter(member=member).exclude(level=BoardWatch.Level.NORMAL)
+                              .select_related("board").order_by("board__position")),
+        "mutes": list(Mute.objects.filter(member=member).select_related("muted").order_by("muted__username")),
+    }
+
+
+def topic_level(member, topic) -> str:
+    if not member.is_authenticated:
+        return ""
+    return (TopicWatch.objects.filter(member=member, topic=topic).values_list("level", flat=True).first()
+            or TopicWatch.Level.NORMAL)
+
+
+def board_level(member, board) -> str:
+    if not member.is_authenticated:
+        return ""
+    return (BoardWatch.objects.filter(member=member, board=board).values_list("level", flat=True).first()
+            or BoardWatch.Level.NORMAL)
+
+
+def is_muted(member, other) -> bool:
+    return member.is_authenticated and Mute.objects.filter(member=member, muted=other).exists()
