@@ -33,25 +33,12 @@ AUTHOR_NOTE = "only you and the moderators see it"
 SECRET = "My secret sourdough tip"
 
 
-
-
 def messages_in(content: str) -> list[str]:
     return re.findall(r'<p class="message[^"]*">(.*?)</p>', content, re.S)
 
 
 def topic_titles(content: str) -> list[str]:
     return re.findall(r'<a class="topic-title" href="[^"]+">([^<]+)</a>', content)
-
-
-
-
-@pytest.fixture
-def newbie(db):
-    return UserFactory(username="newbie", rank=newcomer_rank())
-
-
-
-
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from boards import services
 from boards.models import Board, BoardModerator, Post, ScheduledTopic, Topic
 from boards.tasks import publish_scheduled_topics
 from members.models import User
-from tests.factories import BoardFactory, UserFactory, make_board_moderator
+from tests.factories import BoardFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,18 +37,6 @@ def field_errors(exc: ValidationError) -> dict:
     return exc.message_dict if hasattr(exc, "error_dict") else {}
 
 
-@pytest.fixture
-def other_board(db):
-    return BoardFactory(name="Tea", slug="tea")
-
-
-
-
-@pytest.fixture
-def tea_mod(other_board):
-    return make_board_moderator(other_board, "teamod")
-
-
 # --- writing them: permissions and validation ----------------------------------------------------------------------
 
 
@@ -66,13 +54,13 @@ def test_board_moderator_schedules_for_their_own_board(board_mod, board):
     assert schedule(board_mod, board).board == board
 
 
-def test_global_moderator_schedules_anywhere(moderator, board, other_board):
-    assert schedule(moderator, other_board).board == other_board
+def test_global_moderator_schedules_anywhere(moderator, board, tea):
+    assert schedule(moderator, tea).board == tea
 
 
-def test_board_moderator_is_refused_for_another_board(board_mod, other_board):
+def test_board_moderator_is_refused_for_another_board(board_mod, tea):
     with pytest.raises(PermissionDenied):
-        schedule(board_mod, other_board)
+        schedule(board_mod, tea)
     assert not ScheduledTopic.objects.exists()
 
 
@@ -126,7 +114,7 @@ def test_update_by_the_boards_moderator(board_mod, admin_user, board):
     assert updated.pk == item.pk and item.author == admin_user  # the author stays who wrote it
 
 
-def test_update_refusals(board_mod, tea_mod, member, admin_user, board, other_board):
+def test_update_refusals(board_mod, tea_mod, member, admin_user, board, tea):
     item = schedule(admin_user, board)
     kwargs = {"title": "Changed", "body": "Changed", "publish_at": soon()}
     with pytest.raises(PermissionDenied):
@@ -134,7 +122,7 @@ def test_update_refusals(board_mod, tea_mod, member, admin_user, board, other_bo
     with pytest.raises(PermissionDenied):
         services.scheduled_topic_update(item=item, editor=tea_mod, board=board, **kwargs)
     with pytest.raises(PermissionDenied):  # may edit it, but not move it to a board they do not moderate
-        services.scheduled_topic_update(item=item, editor=board_mod, board=other_board, **kwargs)
+        services.scheduled_topic_update(item=item, editor=board_mod, board=tea, **kwargs)
     with pytest.raises(ValidationError) as info:
         services.scheduled_topic_update(item=item, editor=admin_user, board=board, title="Changed", body="Changed",
                                         publish_at=timezone.now() - timedelta(hours=1))
@@ -143,12 +131,12 @@ def test_update_refusals(board_mod, tea_mod, member, admin_user, board, other_bo
     assert item.title == "Weekend bake-along" and item.board == board
 
 
-def test_admin_moves_an_item_to_another_board(admin_user, board, other_board):
+def test_admin_moves_an_item_to_another_board(admin_user, board, tea):
     item = schedule(admin_user, board)
-    services.scheduled_topic_update(item=item, editor=admin_user, board=other_board, title=item.title,
+    services.scheduled_topic_update(item=item, editor=admin_user, board=tea, title=item.title,
                                     body=item.body, publish_at=item.publish_at)
     item.refresh_from_db()
-    assert item.board == other_board
+    assert item.board == tea
 
 
 def test_delete_by_moderator_and_refusals(board_mod, tea_mod, member, admin_user, board):
@@ -224,9 +212,9 @@ def test_item_waits_until_its_time(admin_user, board):
     assert Topic.objects.count() == 1
 
 
-def test_due_items_are_published_soonest_first_and_later_ones_wait(admin_user, board, other_board):
+def test_due_items_are_published_soonest_first_and_later_ones_wait(admin_user, board, tea):
     first = schedule(admin_user, board, title="First", publish_at=soon(10))
-    second = schedule(admin_user, other_board, title="Second", publish_at=soon(5))
+    second = schedule(admin_user, tea, title="Second", publish_at=soon(5))
     later = schedule(admin_user, board, title="Later", publish_at=soon(120))
     assert services.scheduled_topics_publish_due(now=soon(60)) == 2
     assert list(Topic.objects.order_by("id").values_list("title", flat=True)) == ["Second", "First"]
@@ -269,9 +257,9 @@ def test_archived_board_is_not_published_and_not_retried(admin_user, board):
     assert not Topic.objects.exists()
 
 
-def test_a_failed_item_does_not_hold_up_the_others(board_mod, admin_user, board, other_board):
+def test_a_failed_item_does_not_hold_up_the_others(board_mod, admin_user, board, tea):
     doomed = make_due(schedule(board_mod, board, title="Doomed"), timezone.now() - timedelta(minutes=5))
-    fine = make_due(schedule(admin_user, other_board, title="Fine"))
+    fine = make_due(schedule(admin_user, tea, title="Fine"))
     BoardModerator.objects.filter(member=board_mod).delete()
     assert services.scheduled_topics_publish_due() == 1
     doomed.refresh_from_db()
@@ -304,7 +292,7 @@ def test_limit_bounds_one_run(admin_user, board):
     assert Topic.objects.count() == 3
 
 
-def test_two_identical_items_due_together_do_not_break_the_run(board_mod, admin_user, board, other_board):
+def test_two_identical_items_due_together_do_not_break_the_run(board_mod, admin_user, board, tea):
     """A double-clicked "Schedule" makes two identical items (nothing refuses the second). When they fall due
     together, topic_create's double-submit check hands the second one the first one's topic, and saving it as
     the second item's published_topic (a OneToOneField) raises IntegrityError: the whole run fails, and the
@@ -313,7 +301,7 @@ def test_two_identical_items_due_together_do_not_break_the_run(board_mod, admin_
     first = schedule(board_mod, board, publish_at=when)
     ScheduledTopic.objects.create(board=board, author=board_mod, title=first.title, body=first.body,
                                   publish_at=when)  # the second submit of the same form
-    other = schedule(admin_user, other_board, title="Unrelated", publish_at=when + timedelta(minutes=1))
+    other = schedule(admin_user, tea, title="Unrelated", publish_at=when + timedelta(minutes=1))
 
     services.scheduled_topics_publish_due(now=when + timedelta(minutes=2))
 

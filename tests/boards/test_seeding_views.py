@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from boards import freshness, services
 from boards.models import Board, FreshnessReminder, ScheduledTopic, Topic
-from tests.factories import BoardFactory, UserFactory, make_board_moderator, make_topic
+from tests.factories import BoardFactory, UserFactory, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -56,23 +56,6 @@ def board_options(content: str) -> set[str]:
 def login(client, user):
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def tea(db):
-    return BoardFactory(name="Tea", slug="tea")
-
-
-
-
-@pytest.fixture
-def tea_mod(tea):
-    return make_board_moderator(tea, "teamod")
-
-
-@pytest.fixture
-def admin_client(client, admin_user):
-    return login(client, admin_user)
 
 
 # --- /freshness/ ---------------------------------------------------------------------------------------------------

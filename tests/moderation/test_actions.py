@@ -17,15 +17,13 @@ from members.models import User
 from moderation import services
 from moderation.models import Case, ModerationAction
 from notices.models import Notice
-from tests.factories import BoardFactory, UserFactory, fresh, make_post, make_topic, newcomer_rank, rank_at
+from tests.factories import BoardFactory, UserFactory, fresh, make_post, make_topic, rank_at
 
 pytestmark = pytest.mark.django_db
 
 SECRET = "Buy my bread machine at spam.example"
 RULES = "1. Be kind.\n2. No advertising.\n\n3. Stay on topic."
 RULE = "2. No advertising."
-
-
 
 
 def page(response) -> str:
@@ -56,13 +54,6 @@ def board(db):
     return BoardFactory(name="Sourdough", slug="sourdough", rules=RULES)
 
 
-
-
-@pytest.fixture
-def bob(db):
-    return UserFactory(username="bob")
-
-
 @pytest.fixture
 def reply(topic, bob):
     return make_post(topic=topic, author=bob, body=SECRET)
@@ -86,8 +77,6 @@ def topic_case(topic, reporters):
     return Case.objects.get(topic=topic, post__isnull=True)
 
 
-
-
 @pytest.fixture
 def mod_client(client, board_mod):
     return login(client, board_mod)
@@ -96,11 +85,6 @@ def mod_client(client, board_mod):
 @pytest.fixture
 def global_client(client, moderator):
     return login(client, moderator)
-
-
-@pytest.fixture
-def newbie(db):
-    return UserFactory(username="newbie", rank=newcomer_rank())
 
 
 @pytest.fixture

@@ -23,8 +23,6 @@ SECRET = "Zebra-striped sourdough secret"
 TOPIC_TITLE = "Quarantined thread about scams"
 
 
-
-
 def page(response) -> str:
     if response.status_code in (302, 403, 404):
         return ""
@@ -37,17 +35,6 @@ def login(client, user):
     if user is not None:
         client.force_login(user)
     return client
-
-
-
-
-
-
-
-
-@pytest.fixture
-def bob(db):
-    return UserFactory(username="bob")
 
 
 def make_state(state: str, topic, bob, moderator) -> Post:
