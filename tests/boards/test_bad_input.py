@@ -9,14 +9,11 @@ from django.test import Client
 from boards.models import Board, Post, PostRevision, Topic
 from members.models import User
 from tests.factories import BoardFactory, UserFactory, make_post, make_topic, wait_for_fresh_rate_window
+from tests.helpers import html
 
 pytestmark = pytest.mark.django_db
 
 NOT_FOUND_TEXT = "We couldn't find that page"
-
-
-def html(response) -> str:
-    return response.content.decode()
 
 
 def topic_url(topic, page=1):

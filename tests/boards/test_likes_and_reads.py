@@ -15,14 +15,11 @@ from boards import services
 from boards.models import Post, PostLike, Topic, TopicRead
 from members.models import MemberVisit, User
 from tests.factories import UserFactory, make_post, make_topic, newcomer_rank
+from tests.helpers import messages_in
 
 pytestmark = pytest.mark.django_db
 
 LOGIN_URL = "/accounts/login/"
-
-
-def messages_in(content: str) -> list[str]:
-    return re.findall(r'<p class="message[^"]*">(.*?)</p>', content, re.S)
 
 
 @pytest.fixture
@@ -79,7 +76,7 @@ def test_unlike_puts_the_counts_back(member_client, member, author, post):
     assert counts(post, member, author) == (0, 0, 0)
     assert not PostLike.objects.exists()
     response = like(member_client, post, action="unlike", follow=True)
-    assert "You don&#x27;t like this post yet." in messages_in(response.content.decode())
+    assert "You don't like this post yet." in messages_in(response.content.decode())
     assert counts(post, member, author) == (0, 0, 0)
 
 

@@ -24,6 +24,7 @@ from tests.factories import (
     rank_at,
     wait_for_fresh_rate_window,
 )
+from tests.helpers import messages_in, page_of
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +32,6 @@ LOGIN_URL = "/accounts/login/"
 PLACEHOLDER = "post is waiting for a moderator"  # "A new member's post is waiting for a moderator's approval."
 AUTHOR_NOTE = "only you and the moderators see it"
 SECRET = "My secret sourdough tip"
-
-
-def messages_in(content: str) -> list[str]:
-    return re.findall(r'<p class="message[^"]*">(.*?)</p>', content, re.S)
 
 
 def topic_titles(content: str) -> list[str]:
@@ -53,13 +50,6 @@ def held_topic(board, newbie):
     topic = services.topic_create(board=board, author=newbie, title="Hello from a newcomer", body=SECRET)
     assert topic.is_hidden and topic.first_post.is_awaiting_approval
     return topic
-
-
-def page_of(client, user, url):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    return client.get(url)
 
 
 # --- held replies ------------------------------------------------------------------------------------------------

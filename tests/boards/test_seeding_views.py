@@ -11,6 +11,7 @@ from django.utils import timezone
 from boards import freshness, services
 from boards.models import Board, FreshnessReminder, ScheduledTopic, Topic
 from tests.factories import BoardFactory, UserFactory, make_topic
+from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
 
@@ -51,11 +52,6 @@ def board_options(content: str) -> set[str]:
     select = re.search(r'<select name="board".*?</select>', content, re.S)
     assert select, "no board choice on the page"
     return set(re.findall(r"<option[^>]*>([^<]*)</option>", select.group(0)))
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
 
 
 # --- /freshness/ ---------------------------------------------------------------------------------------------------

@@ -9,12 +9,9 @@ from django.utils import timezone
 from boards import services
 from boards.models import Board, Post, PostRevision, Topic
 from tests.factories import BoardFactory, UserFactory, make_post, make_topic
+from tests.helpers import html
 
 pytestmark = pytest.mark.django_db
-
-
-def html(response) -> str:
-    return response.content.decode()
 
 
 def topic_url(topic, page=1):

@@ -1,8 +1,6 @@
 """Acting on cases: every action, its reason and rule, exactly one log row each, the case's resolution,
 the notices to the member and the reporters, concurrent resolution, bulk actions, reminders for stale
 cases, and the append-only log."""
-import html
-import re
 import threading
 from datetime import timedelta
 
@@ -18,27 +16,13 @@ from moderation import services
 from moderation.models import Case, ModerationAction
 from notices.models import Notice
 from tests.factories import BoardFactory, UserFactory, fresh, make_post, make_topic, rank_at
+from tests.helpers import login, messages_in, page
 
 pytestmark = pytest.mark.django_db
 
 SECRET = "Buy my bread machine at spam.example"
 RULES = "1. Be kind.\n2. No advertising.\n\n3. Stay on topic."
 RULE = "2. No advertising."
-
-
-def page(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def messages_in(response) -> list[str]:
-    return [html.unescape(m).strip() for m in re.findall(r'<p class="message[^"]*">(.*?)</p>',
-                                                         response.content.decode(), re.S)]
-
-
-def login(client, user):
-    client.logout()
-    client.force_login(user)
-    return client
 
 
 def act(client, case, **data):

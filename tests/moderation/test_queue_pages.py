@@ -1,7 +1,6 @@
 """The moderation pages: the queue (/mod/) with its order and filters, the header's open-case count, the
 case page (content in context, reporters, the member's record, internal notes, history), claiming, the
 log (/mod/log/) and its filters, and a fixed number of queries however much each page lists."""
-import html
 import re
 from datetime import timedelta
 
@@ -19,6 +18,7 @@ from moderation import services
 from moderation.models import Case, ModerationAction, Report
 from notices.models import Notice
 from tests.factories import UserFactory, fresh, make_post, make_topic, newcomer_rank, rank_at
+from tests.helpers import login, messages_in, page
 
 pytestmark = pytest.mark.django_db
 
@@ -26,32 +26,9 @@ MAX_QUERIES = 12
 NOTE = "Internal: this looks like the same spammer as last week"
 
 
-
-
-def page(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def messages_in(response) -> list[str]:
-    return [html.unescape(m).strip() for m in re.findall(r'<p class="message[^"]*">(.*?)</p>',
-                                                         response.content.decode(), re.S)]
-
-
-def login(client, user):
-    client.logout()
-    client.force_login(user)
-    return client
-
-
 def listed_cases(response) -> list[int]:
     ids = [int(i) for i in re.findall(r'href="/mod/case/(\d+)/"', response.content.decode())]
     return list(dict.fromkeys(ids))
-
-
-
-
-
-
 
 
 def report_post(post, *orders, reason="spam", note=""):

@@ -1,0 +1,59 @@
+"""Helpers shared by the test modules: reading a response, and logging a test client in."""
+import html as html_entities
+import re
+
+# --- reading a response -------------------------------------------------------------------------------------------
+
+MESSAGE_RE = re.compile(r'<p class="message[^"]*">(.*?)</p>', re.S)
+
+
+def html(response) -> str:
+    """The response's body as sent: markup, with its HTML entities (&#x27;, &amp;) left as they are."""
+    return response.content.decode()
+
+
+def page(response) -> str:
+    """The response's body with its HTML entities unescaped, so that "don't" reads as it does on screen."""
+    return html_entities.unescape(html(response))
+
+
+def page_text(response) -> str:
+    """The page as text, tags dropped and blanks squeezed, for reading sentences across tags."""
+    text = re.sub(r"<[^>]+>", " ", html(response))
+    return " ".join(text.split())
+
+
+def messages_in(response_or_content) -> list[str]:
+    """The flash messages on a page (a response, or its content as text), entities unescaped, trimmed."""
+    content = response_or_content if isinstance(response_or_content, str) else html(response_or_content)
+    return [html_entities.unescape(message).strip() for message in MESSAGE_RE.findall(content)]
+
+
+# --- logging in ---------------------------------------------------------------------------------------------------
+
+
+def login(client, user):
+    """Log `client` out, then in as `user` (None: stay a visitor); return the client, for chaining."""
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def page_of(client, user, url):
+    """`url` fetched by `user` (None: a visitor)."""
+    return login(client, user).get(url)
+
+
+PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
+
+
+def log_in_browser(browser, live_server, username_or_email, password=PASSWORD):
+    """A new browser context logged in through the real login form; returns (context, page)."""
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.goto(f"{live_server.url}/accounts/login/")
+    tab.get_by_label("Username or email").fill(username_or_email)
+    tab.get_by_label("Password:", exact=True).fill(password)
+    tab.get_by_role("button", name="Sign In").click()
+    return context, tab
