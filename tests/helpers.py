@@ -1,6 +1,10 @@
-"""Helpers shared by the test modules: reading a response, and logging a test client in."""
+"""Helpers shared by the test modules: reading a response, logging a test client in, and racing threads
+against one database."""
 import html as html_entities
 import re
+import threading
+
+from django.db import connection
 
 # --- reading a response -------------------------------------------------------------------------------------------
 
@@ -57,3 +61,35 @@ def log_in_browser(browser, live_server, username_or_email, password=PASSWORD):
     tab.get_by_label("Password:", exact=True).fill(password)
     tab.get_by_role("button", name="Sign In").click()
     return context, tab
+
+
+# --- races --------------------------------------------------------------------------------------------------------
+
+
+def run_in_threads(target, count: int | None = None, *, args=None, timeout: float = 60) -> list[Exception]:
+    """Race `target` in threads released together by a barrier: `count` threads calling target(), or one
+    thread per tuple in `args` calling target(*that_tuple). Each thread has its own database connection
+    (closed when it ends). Returns what the threads raised (a target catches the errors it expects itself);
+    fails if a thread is still running `timeout` seconds after the join began."""
+    if (count is None) == (args is None):
+        raise TypeError("give either count or args")
+    calls = [()] * count if args is None else [tuple(a) for a in args]
+    barrier = threading.Barrier(len(calls))
+    errors = []
+
+    def run(*call_args):
+        try:
+            barrier.wait(timeout=10)
+            target(*call_args)
+        except Exception as exc:  # noqa: BLE001 - reported to the caller
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=call_args) for call_args in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    return errors

@@ -6,7 +6,6 @@ The clock is never frozen: every check is made for an explicit `DAY`, and every 
 """
 import re
 import smtplib
-import threading
 from datetime import date, timedelta
 from io import StringIO
 
@@ -23,6 +22,7 @@ from boards.tasks import check_freshness, send_reminder_email
 from members.models import User
 from notices.models import Notice
 from tests.factories import BoardFactory, UserFactory, make_topic
+from tests.helpers import run_in_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -655,28 +655,6 @@ def test_check_freshness_task_without_a_day_checks_today(settings, site, admin_u
     assert len(mailoutbox) == 1
 
 
-def _run_in_threads(target, count: int) -> list:
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run():
-        try:
-            barrier.wait(timeout=10)
-            target()
-        except Exception as exc:  # noqa: BLE001 - reported by the caller
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_runs_remind_each_recipient_once(settings, mailoutbox):
     launch(settings, False)
@@ -687,7 +665,7 @@ def test_concurrent_runs_remind_each_recipient_once(settings, mailoutbox):
     quiet_board("Tea")
     moderate(mod, bread)
 
-    errors = _run_in_threads(lambda: freshness.send_freshness_reminders(DAY), 4)
+    errors = run_in_threads(lambda: freshness.send_freshness_reminders(DAY), 4)
     assert not errors, errors
     for user in (admin, mod):
         assert counts(user) == (1, 1)
@@ -708,7 +686,7 @@ def test_concurrent_task_runs_remind_each_recipient_once(settings, mailoutbox):
     def run_task():
         states.append(check_freshness.apply(kwargs={"day": DAY.isoformat()}).state)
 
-    errors = _run_in_threads(run_task, 3)
+    errors = run_in_threads(run_task, 3)
     assert not errors, errors
     assert states == ["SUCCESS"] * 3
     assert counts(admin) == (1, 1)

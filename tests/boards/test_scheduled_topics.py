@@ -1,11 +1,9 @@
 """Scheduled seed topics: who may write them, what is refused, and the publisher that posts each due one
 exactly once (also with two publishers at once), and gives up on the ones that can no longer be posted."""
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from boards import services
@@ -13,6 +11,7 @@ from boards.models import Board, BoardModerator, Post, ScheduledTopic, Topic
 from boards.tasks import publish_scheduled_topics
 from members.models import User
 from tests.factories import BoardFactory, UserFactory
+from tests.helpers import run_in_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -316,23 +315,12 @@ def test_concurrent_publishers_publish_each_item_once():
     admin = UserFactory(username="root", is_superuser=True)
     boards = [BoardFactory(), BoardFactory()]
     items = [make_due(schedule(admin, boards[i % 2], title=f"Seed {i}")) for i in range(6)]
-    barrier = threading.Barrier(3)
-    published, errors = [], []
+    published = []
 
     def publisher():
-        try:
-            barrier.wait(timeout=10)
-            published.append(services.scheduled_topics_publish_due())
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        published.append(services.scheduled_topics_publish_due())
 
-    threads = [threading.Thread(target=publisher) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    errors = run_in_threads(publisher, 3)
     assert not errors, errors
     assert sum(published) == len(items)
     assert Topic.objects.count() == len(items)
@@ -349,23 +337,12 @@ def test_concurrent_publishers_publish_each_item_once():
 def test_concurrent_publishers_with_one_item_make_one_topic():
     admin = UserFactory(username="root", is_superuser=True)
     item = make_due(schedule(admin, BoardFactory()))
-    barrier = threading.Barrier(2)
-    published, errors = [], []
+    published = []
 
     def publisher():
-        try:
-            barrier.wait(timeout=10)
-            published.append(services.scheduled_topics_publish_due())
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connection.close()
+        published.append(services.scheduled_topics_publish_due())
 
-    threads = [threading.Thread(target=publisher) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    errors = run_in_threads(publisher, 2, timeout=30)
     assert not errors, errors
     assert sorted(published) == [0, 1]
     assert Topic.objects.count() == 1

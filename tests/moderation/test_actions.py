@@ -1,12 +1,10 @@
 """Acting on cases: every action, its reason and rule, exactly one log row each, the case's resolution,
 the notices to the member and the reporters, concurrent resolution, bulk actions, reminders for stale
 cases, and the append-only log."""
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from boards import services as board_services
@@ -16,7 +14,7 @@ from moderation import services
 from moderation.models import Case, ModerationAction
 from notices.models import Notice
 from tests.factories import BoardFactory, UserFactory, fresh, make_post, make_topic, rank_at
-from tests.helpers import login, messages_in, page
+from tests.helpers import login, messages_in, page, run_in_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -543,25 +541,15 @@ def test_two_moderators_resolving_one_case_at_once():
     case = Case.objects.get()
     mods = [UserFactory(username="mod-a", is_global_moderator=True),
             UserFactory(username="mod-b", is_global_moderator=True)]
-    barrier = threading.Barrier(2)
-    done, refused, errors = [], [], []
+    done, refused = [], []
 
     def resolve(mod):
         try:
-            barrier.wait(timeout=10)
             done.append((mod.username, services.case_act(case=case, actor=mod, action="hide", reason="Spam")))
         except services.AlreadyResolved as exc:
             refused.append((mod.username, " ".join(exc.messages)))
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=resolve, args=(m,)) for m in mods]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+    errors = run_in_threads(resolve, args=[(mod,) for mod in mods], timeout=30)
     assert not errors, errors
     assert len(done) == 1 and len(refused) == 1, (done, refused)
     winner = done[0][0]
