@@ -1,10 +1,15 @@
-"""Helpers shared by the test modules: reading a response, logging a test client in, and racing threads
-against one database."""
+"""Helpers shared by the test modules: reading a response, logging a test client in, racing threads
+against one database, the URLs and data several modules build, and counting a page's queries."""
 import html as html_entities
 import re
 import threading
+from datetime import timedelta
+from urllib.parse import quote
 
+from django.core.cache import cache
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 # --- reading a response -------------------------------------------------------------------------------------------
 
@@ -93,3 +98,53 @@ def run_in_threads(target, count: int | None = None, *, args=None, timeout: floa
         thread.join(timeout=timeout)
     assert not any(thread.is_alive() for thread in threads), "a thread hung"
     return errors
+
+
+# --- URLs and data ------------------------------------------------------------------------------------------------
+
+
+def topic_url(topic, page=1):
+    url = f"/t/{topic.pk}/{quote(topic.slug)}/"
+    return url if page == 1 else f"{url}?page={page}"
+
+
+def soon(minutes: int = 60):
+    return timezone.now() + timedelta(minutes=minutes)
+
+
+def schedule(author, board, *, title="Weekend bake-along", body="Who is baking this weekend?", publish_at=None):
+    """A scheduled seed topic, due `soon()` unless told otherwise."""
+    from boards import services
+
+    return services.scheduled_topic_create(author=author, board=board, title=title, body=body,
+                                           publish_at=publish_at or soon())
+
+
+def age(case, hours):
+    """Make a moderation case `hours` old."""
+    from moderation.models import Case
+
+    Case.objects.filter(pk=case.pk).update(created_at=timezone.now() - timedelta(hours=hours))
+
+
+# --- query counts -------------------------------------------------------------------------------------------------
+
+
+def queries_for(client, url) -> tuple[int, int]:
+    """Queries for one page view with an empty cache, then for the same view again (warm cache)."""
+    cache.clear()
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts.append(len(ctx.captured_queries))
+    return counts[0], counts[1]
+
+
+def assert_constant(small: tuple[int, int], large: tuple[int, int], what: str, *, most: int) -> None:
+    """The (cold, warm) query counts of queries_for are the same for a small and a large data set, and the
+    larger of them is at most `most`."""
+    print(f"{what}: cold/warm {small} for the small data set, {large} for the large one")  # shown with -s
+    assert small == large, f"{what}: (cold, warm) queries {small} for the small data set, {large} for the large one"
+    assert max(large) <= most, f"{what}: {large} queries"

@@ -11,18 +11,9 @@ from boards.models import Board, BoardModerator, Post, ScheduledTopic, Topic
 from boards.tasks import publish_scheduled_topics
 from members.models import User
 from tests.factories import BoardFactory, UserFactory
-from tests.helpers import run_in_threads
+from tests.helpers import run_in_threads, schedule, soon
 
 pytestmark = pytest.mark.django_db
-
-
-def soon(minutes: int = 60):
-    return timezone.now() + timedelta(minutes=minutes)
-
-
-def schedule(author, board, *, title="Weekend bake-along", body="Who is baking this weekend?", publish_at=None):
-    return services.scheduled_topic_create(author=author, board=board, title=title, body=body,
-                                           publish_at=publish_at or soon())
 
 
 def make_due(item, when=None) -> ScheduledTopic:

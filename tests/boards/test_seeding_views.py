@@ -11,7 +11,7 @@ from django.utils import timezone
 from boards import freshness, services
 from boards.models import Board, FreshnessReminder, ScheduledTopic, Topic
 from tests.factories import BoardFactory, UserFactory, make_topic
-from tests.helpers import login
+from tests.helpers import login, schedule, soon
 
 pytestmark = pytest.mark.django_db
 
@@ -19,18 +19,9 @@ MAX_QUERIES = 12
 LOGIN_URL = "/accounts/login/"
 
 
-def soon(minutes: int = 60):
-    return timezone.now() + timedelta(minutes=minutes)
-
-
 def local_input(when) -> str:
     """What a datetime-local input sends, in the site's zone (members here have none of their own)."""
     return timezone.localtime(when, timezone.get_default_timezone()).strftime("%Y-%m-%dT%H:%M")
-
-
-def schedule(author, board, *, title="Weekend bake-along", body="Who is baking this weekend?", publish_at=None):
-    return services.scheduled_topic_create(author=author, board=board, title=title, body=body,
-                                           publish_at=publish_at or soon())
 
 
 def publish(item) -> ScheduledTopic:

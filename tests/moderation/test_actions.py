@@ -14,7 +14,7 @@ from moderation import services
 from moderation.models import Case, ModerationAction
 from notices.models import Notice
 from tests.factories import BoardFactory, UserFactory, fresh, make_post, make_topic, rank_at
-from tests.helpers import login, messages_in, page, run_in_threads
+from tests.helpers import age, login, messages_in, page, run_in_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -612,10 +612,6 @@ def test_bulk_with_nothing_ticked_says_so(mod_client):
 
 
 # --- the 48-hour reminder ---------------------------------------------------------------------------
-
-
-def age(case, hours):
-    Case.objects.filter(pk=case.pk).update(created_at=timezone.now() - timedelta(hours=hours))
 
 
 def test_stale_cases_lists_open_cases_older_than_the_reminder_hours(settings, board, reporters, board_mod):
