@@ -109,3 +109,34 @@ def pastry_mod(pastry):
     from tests.factories import make_board_moderator
 
     return make_board_moderator(pastry, "pastrymod")
+
+
+@pytest.fixture
+def tea(db):
+    """A third board, with a moderator of its own below."""
+    from tests.factories import BoardFactory
+
+    return BoardFactory(name="Tea", slug="tea")
+
+
+@pytest.fixture
+def tea_mod(tea):
+    from tests.factories import make_board_moderator
+
+    return make_board_moderator(tea, "teamod")
+
+
+@pytest.fixture
+def bob(db):
+    """Another member, beside alice (`member`)."""
+    from tests.factories import UserFactory
+
+    return UserFactory(username="bob")
+
+
+@pytest.fixture
+def newbie(db):
+    """A newcomer: their first posts wait for a moderator's approval."""
+    from tests.factories import UserFactory, newcomer_rank
+
+    return UserFactory(username="newbie", rank=newcomer_rank())

@@ -5,14 +5,11 @@ from django.views.defaults import server_error
 
 from boards.models import Board
 from tests.factories import UserFactory, make_topic
+from tests.helpers import html
 
 pytestmark = pytest.mark.django_db
 
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1: a real refused connection
-
-
-def html(response) -> str:
-    return response.content.decode()
 
 
 def assert_site_layout(page: str) -> None:

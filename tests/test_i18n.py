@@ -14,6 +14,7 @@ from django.utils.translation import override
 
 from forum.humantime import ago, time_tag
 from tests.factories import BoardFactory, make_topic
+from tests.helpers import page
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES"
 PO_FILE = LOCALE_DIR / "django.po"
@@ -207,10 +208,6 @@ def test_human_time_tag_in_chinese_and_back_in_english():
 
 
 # --- pages -----------------------------------------------------------------------------------------
-
-
-def page(response) -> str:
-    return response.content.decode()
 
 
 def assert_chinese_layout(html: str) -> None:

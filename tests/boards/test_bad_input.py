@@ -1,7 +1,6 @@
 """Bad input and forbidden actions: a readable form error, a redirect or a 403/404 page, never a 500,
 and never anything half-saved."""
 import re
-from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -9,19 +8,11 @@ from django.test import Client
 from boards.models import Board, Post, PostRevision, Topic
 from members.models import User
 from tests.factories import BoardFactory, UserFactory, make_post, make_topic, wait_for_fresh_rate_window
+from tests.helpers import html, topic_url
 
 pytestmark = pytest.mark.django_db
 
 NOT_FOUND_TEXT = "We couldn't find that page"
-
-
-def html(response) -> str:
-    return response.content.decode()
-
-
-def topic_url(topic, page=1):
-    url = f"/t/{topic.pk}/{quote(topic.slug)}/"
-    return url if page == 1 else f"{url}?page={page}"
 
 
 def counters(board, topic=None, user=None):

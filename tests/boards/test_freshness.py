@@ -6,7 +6,6 @@ The clock is never frozen: every check is made for an explicit `DAY`, and every 
 """
 import re
 import smtplib
-import threading
 from datetime import date, timedelta
 from io import StringIO
 
@@ -23,6 +22,7 @@ from boards.tasks import check_freshness, send_reminder_email
 from members.models import User
 from notices.models import Notice
 from tests.factories import BoardFactory, UserFactory, make_topic
+from tests.helpers import run_in_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -125,11 +125,6 @@ def emails_to(mailoutbox, user) -> list:
 def site(settings):
     set_hearth(settings, SITE_URL=SITE_URL)
     return SITE_URL
-
-
-@pytest.fixture
-def admin(db):
-    return UserFactory(username="root", is_staff=True, is_superuser=True)
 
 
 class FlakyEmailBackend(LocmemEmailBackend):
@@ -259,7 +254,8 @@ def test_stricter_board_override_applies_in_the_launch_phase_and_looser_ones_do_
     assert state(loose).is_quiet is (launch_topic_days <= 1)
 
 
-def test_archived_boards_are_never_quiet_or_reminded(settings, admin, mailoutbox, django_capture_on_commit_callbacks):
+def test_archived_boards_are_never_quiet_or_reminded(settings, admin_user, mailoutbox,
+                                                     django_capture_on_commit_callbacks):
     launch(settings, False)
     board = quiet_board("Attic", days=90)
     Board.objects.filter(pk=board.pk).update(is_archived=True)
@@ -268,7 +264,7 @@ def test_archived_boards_are_never_quiet_or_reminded(settings, admin, mailoutbox
     assert not FreshnessReminder.objects.exists() and not mailoutbox
 
 
-def test_snoozed_board_is_not_reminded_until_the_snooze_ends(settings, admin, mailoutbox,
+def test_snoozed_board_is_not_reminded_until_the_snooze_ends(settings, admin_user, mailoutbox,
                                                              django_capture_on_commit_callbacks):
     launch(settings, False)
     board = quiet_board("Sleepy")
@@ -283,12 +279,12 @@ def test_snoozed_board_is_not_reminded_until_the_snooze_ends(settings, admin, ma
     after = DAY + timedelta(days=3)
     assert not state(board, after).snoozed
     plans = send(django_capture_on_commit_callbacks, after)
-    assert [p.recipient for p in plans] == [admin]
+    assert [p.recipient for p in plans] == [admin_user]
     assert FreshnessReminder.objects.get().day == after
     assert len(mailoutbox) == 1
 
 
-def test_snooze_of_one_board_leaves_the_others_reminded(settings, admin, django_capture_on_commit_callbacks):
+def test_snooze_of_one_board_leaves_the_others_reminded(settings, admin_user, django_capture_on_commit_callbacks):
     launch(settings, False)
     sleepy, loud = quiet_board("Sleepy"), quiet_board("Loud")
     Board.objects.filter(pk=sleepy.pk).update(reminders_snoozed_until=DAY)
@@ -394,7 +390,7 @@ def test_board_freshness_costs_a_fixed_number_of_queries(settings):
 # --- 2. who is reminded of what ------------------------------------------------------------------------------------
 
 
-def test_nothing_quiet_sends_nothing(settings, admin, mailoutbox, django_capture_on_commit_callbacks):
+def test_nothing_quiet_sends_nothing(settings, admin_user, mailoutbox, django_capture_on_commit_callbacks):
     launch(settings, False)
     mod = UserFactory(board_freshness_reminders=True)
     moderate(mod, fresh_board("Lively"))
@@ -403,12 +399,12 @@ def test_nothing_quiet_sends_nothing(settings, admin, mailoutbox, django_capture
     assert not FreshnessReminder.objects.exists()
     assert not Notice.objects.exists()
     assert not mailoutbox
-    admin.refresh_from_db()
-    assert admin.unread_notice_count == 0
+    admin_user.refresh_from_db()
+    assert admin_user.unread_notice_count == 0
 
 
 @pytest.fixture
-def forum(settings, site, admin):
+def forum(settings, site, admin_user):
     """Two quiet boards (one with unanswered and popular topics and a scheduled draft), one fresh board,
     and the moderators around them."""
     launch(settings, False)
@@ -417,7 +413,7 @@ def forum(settings, site, admin):
     popular = topic_at(bread, ago(11), title="Best flour for baguettes")
     reply_at(popular, ago(10, hours=2))
     reply_at(popular, ago(10))
-    services.scheduled_topic_create(author=admin, board=bread, title="Weekend bake-along", body="Who is in?",
+    services.scheduled_topic_create(author=admin_user, board=bread, title="Weekend bake-along", body="Who is in?",
                                     publish_at=timezone.now() + timedelta(days=2))
     tea = quiet_board("Tea", days=8)
     garden = fresh_board("Garden")
@@ -432,9 +428,9 @@ def forum(settings, site, admin):
             "bread_mod": bread_mod, "tea_mod": tea_mod_quiet, "garden_mod": garden_mod}
 
 
-def test_admin_report_lists_every_quiet_board_with_its_details(forum, admin, site):
+def test_admin_report_lists_every_quiet_board_with_its_details(forum, admin_user, site):
     plans = freshness.plan_reminders(DAY)
-    admin_plan = next(p for p in plans if p.recipient == admin)
+    admin_plan = next(p for p in plans if p.recipient == admin_user)
     assert [b["name"] for b in admin_plan.boards] == ["Bread", "Tea"]
     assert admin_plan.quiet_board_ids == [forum["bread"].pk, forum["tea"].pk]
     bread, tea = admin_plan.boards
@@ -450,14 +446,14 @@ def test_admin_report_lists_every_quiet_board_with_its_details(forum, admin, sit
     assert not admin_plan.launch_phase and admin_plan.newcomers == []
 
 
-def test_moderators_are_reminded_only_when_opted_in_and_only_of_their_boards(forum, admin):
+def test_moderators_are_reminded_only_when_opted_in_and_only_of_their_boards(forum, admin_user):
     plans = {p.recipient.username: p for p in freshness.plan_reminders(DAY)}
     assert set(plans) == {"root", "breadmod"}
     assert [b["name"] for b in plans["breadmod"].boards] == ["Bread"]
     assert plans["breadmod"].quiet_board_ids == [forum["bread"].pk]
 
 
-def test_moderator_of_two_quiet_boards_gets_one_reminder_listing_both(forum, admin, mailoutbox,
+def test_moderator_of_two_quiet_boards_gets_one_reminder_listing_both(forum, admin_user, mailoutbox,
                                                                        django_capture_on_commit_callbacks):
     moderate(forum["bread_mod"], forum["tea"])
     send(django_capture_on_commit_callbacks)
@@ -466,41 +462,42 @@ def test_moderator_of_two_quiet_boards_gets_one_reminder_listing_both(forum, adm
     assert len(emails_to(mailoutbox, forum["bread_mod"])) == 1
 
 
-def test_opted_out_admins_and_inactive_members_get_nothing(forum, admin, mailoutbox,
+def test_opted_out_admins_and_inactive_members_get_nothing(forum, admin_user, mailoutbox,
                                                            django_capture_on_commit_callbacks):
-    User.objects.filter(pk=admin.pk).update(freshness_reminders=False)
+    User.objects.filter(pk=admin_user.pk).update(freshness_reminders=False)
     User.objects.filter(pk=forum["bread_mod"].pk).update(is_active=False)
     UserFactory(username="retired-admin", is_superuser=True, is_active=False)
     assert send(django_capture_on_commit_callbacks) == []
     assert not FreshnessReminder.objects.exists() and not Notice.objects.exists() and not mailoutbox
 
 
-def test_every_opted_in_admin_gets_their_own_reminder(forum, admin, mailoutbox, django_capture_on_commit_callbacks):
+def test_every_opted_in_admin_gets_their_own_reminder(forum, admin_user, mailoutbox,
+                                                      django_capture_on_commit_callbacks):
     second = UserFactory(username="root2", is_superuser=True)
     send(django_capture_on_commit_callbacks)
-    for user in (admin, second, forum["bread_mod"]):
+    for user in (admin_user, second, forum["bread_mod"]):
         assert counts(user) == (1, 1)
         assert len(emails_to(mailoutbox, user)) == 1
     assert len(mailoutbox) == 3
 
 
-def test_admin_who_also_moderates_gets_only_the_admin_reminder(forum, admin, django_capture_on_commit_callbacks):
-    User.objects.filter(pk=admin.pk).update(board_freshness_reminders=True)
-    moderate(admin, forum["bread"])
+def test_admin_who_also_moderates_gets_only_the_admin_reminder(forum, admin_user, django_capture_on_commit_callbacks):
+    User.objects.filter(pk=admin_user.pk).update(board_freshness_reminders=True)
+    moderate(admin_user, forum["bread"])
     plans = send(django_capture_on_commit_callbacks)
     assert [p.recipient.username for p in plans].count("root") == 1
-    assert FreshnessReminder.objects.get(recipient=admin).boards.count() == 2
+    assert FreshnessReminder.objects.get(recipient=admin_user).boards.count() == 2
 
 
 def test_admin_who_opted_out_still_gets_the_moderator_reminder_for_their_board(
-        forum, admin, django_capture_on_commit_callbacks):
-    User.objects.filter(pk=admin.pk).update(freshness_reminders=False, board_freshness_reminders=True)
-    moderate(admin, forum["tea"])
+        forum, admin_user, django_capture_on_commit_callbacks):
+    User.objects.filter(pk=admin_user.pk).update(freshness_reminders=False, board_freshness_reminders=True)
+    moderate(admin_user, forum["tea"])
     send(django_capture_on_commit_callbacks)
-    assert list(FreshnessReminder.objects.get(recipient=admin).boards.values_list("name", flat=True)) == ["Tea"]
+    assert list(FreshnessReminder.objects.get(recipient=admin_user).boards.values_list("name", flat=True)) == ["Tea"]
 
 
-def test_launch_phase_admins_see_newcomers_and_moderators_do_not(forum, admin, settings, site):
+def test_launch_phase_admins_see_newcomers_and_moderators_do_not(forum, admin_user, settings, site):
     set_hearth(settings, LAUNCH_MEMBERS=10_000)
     shy = UserFactory(username="shy")
     plans = {p.recipient.username: p for p in freshness.plan_reminders(DAY)}
@@ -518,17 +515,17 @@ def test_launch_phase_admins_see_newcomers_and_moderators_do_not(forum, admin, s
     assert shy.pk  # joined and never posted
 
 
-def test_no_newcomers_outside_the_launch_phase(forum, admin):
+def test_no_newcomers_outside_the_launch_phase(forum, admin_user):
     UserFactory(username="shy")
-    (admin_plan,) = [p for p in freshness.plan_reminders(DAY) if p.recipient == admin]
+    (admin_plan,) = [p for p in freshness.plan_reminders(DAY) if p.recipient == admin_user]
     assert admin_plan.newcomers == []
 
 
-def test_reminder_becomes_a_notice(forum, admin, site, django_capture_on_commit_callbacks):
+def test_reminder_becomes_a_notice(forum, admin_user, site, django_capture_on_commit_callbacks):
     send(django_capture_on_commit_callbacks)
-    admin.refresh_from_db()
-    assert admin.unread_notice_count == 1
-    notice = Notice.objects.get(recipient=admin)
+    admin_user.refresh_from_db()
+    assert admin_user.unread_notice_count == 1
+    notice = Notice.objects.get(recipient=admin_user)
     assert notice.kind == "freshness" and notice.read_at is None
     assert "Bread" in notice.title and "Tea" in notice.title
     assert "Bread: 11 days since the last topic, 10 since the last post" in notice.body
@@ -541,12 +538,12 @@ def test_reminder_becomes_a_notice(forum, admin, site, django_capture_on_commit_
     assert forum["bread_mod"].unread_notice_count == 1
 
 
-def test_reminder_email_has_text_and_html_with_absolute_links(forum, admin, site, settings, mailoutbox,
+def test_reminder_email_has_text_and_html_with_absolute_links(forum, admin_user, site, settings, mailoutbox,
                                                               django_capture_on_commit_callbacks):
     set_hearth(settings, LAUNCH_MEMBERS=10_000)
     UserFactory(username="shy")
     send(django_capture_on_commit_callbacks)
-    (message,) = emails_to(mailoutbox, admin)
+    (message,) = emails_to(mailoutbox, admin_user)
     assert "Bread" in message.subject and "Tea" in message.subject
     assert message.subject.startswith(f"[{settings.HEARTH['SITE_NAME']}]")
     text = message.body
@@ -570,7 +567,7 @@ def test_reminder_email_has_text_and_html_with_absolute_links(forum, admin, site
     assert "shy" not in mod_message.body and "shy" not in mod_message.alternatives[0][0]
 
 
-def test_board_names_are_escaped_in_the_html_email_only(settings, site, admin, mailoutbox,
+def test_board_names_are_escaped_in_the_html_email_only(settings, site, admin_user, mailoutbox,
                                                        django_capture_on_commit_callbacks):
     launch(settings, False)
     quiet_board("Tea & <Biscuits>")
@@ -582,34 +579,34 @@ def test_board_names_are_escaped_in_the_html_email_only(settings, site, admin, m
     assert "Tea & <Biscuits>" in message.subject
 
 
-def test_reminder_is_stored_with_its_boards_and_report(forum, admin, django_capture_on_commit_callbacks):
+def test_reminder_is_stored_with_its_boards_and_report(forum, admin_user, django_capture_on_commit_callbacks):
     send(django_capture_on_commit_callbacks)
-    reminder = FreshnessReminder.objects.get(recipient=admin)
+    reminder = FreshnessReminder.objects.get(recipient=admin_user)
     assert reminder.day == DAY
     assert {b.name for b in reminder.boards.all()} == {"Bread", "Tea"}
     assert [b["name"] for b in reminder.report["boards"]] == ["Bread", "Tea"]
     assert reminder.emailed_at is not None
 
 
-def test_recipient_without_an_email_address_gets_the_notice_only(forum, admin, mailoutbox,
+def test_recipient_without_an_email_address_gets_the_notice_only(forum, admin_user, mailoutbox,
                                                                  django_capture_on_commit_callbacks):
-    User.objects.filter(pk=admin.pk).update(email="")
+    User.objects.filter(pk=admin_user.pk).update(email="")
     send(django_capture_on_commit_callbacks)
-    assert counts(admin) == (1, 1)
-    assert FreshnessReminder.objects.get(recipient=admin).emailed_at is not None
+    assert counts(admin_user) == (1, 1)
+    assert FreshnessReminder.objects.get(recipient=admin_user).emailed_at is not None
     assert [m.to for m in mailoutbox] == [[forum["bread_mod"].email]]
 
 
 # --- 3. exactly once -----------------------------------------------------------------------------------------------
 
 
-def test_sending_twice_on_one_day_reminds_each_recipient_once(forum, admin, mailoutbox,
+def test_sending_twice_on_one_day_reminds_each_recipient_once(forum, admin_user, mailoutbox,
                                                               django_capture_on_commit_callbacks):
     first = send(django_capture_on_commit_callbacks)
     second = send(django_capture_on_commit_callbacks)
     assert [p.created for p in first] == [True, True]
     assert [p.created for p in second] == [False, False]
-    for user in (admin, forum["bread_mod"]):
+    for user in (admin_user, forum["bread_mod"]):
         assert counts(user) == (1, 1)
         assert len(emails_to(mailoutbox, user)) == 1
         user.refresh_from_db()
@@ -617,24 +614,24 @@ def test_sending_twice_on_one_day_reminds_each_recipient_once(forum, admin, mail
     assert len(mailoutbox) == 2
 
 
-def test_two_runs_before_the_first_commits_its_callbacks_still_email_once(forum, admin, mailoutbox,
+def test_two_runs_before_the_first_commits_its_callbacks_still_email_once(forum, admin_user, mailoutbox,
                                                                          django_capture_on_commit_callbacks):
     """Both runs queue the email (the second finds the reminder unsent); the claim lets one through."""
     with django_capture_on_commit_callbacks(execute=True):
         freshness.send_freshness_reminders(DAY)
         freshness.send_freshness_reminders(DAY)
-    assert len(emails_to(mailoutbox, admin)) == 1
+    assert len(emails_to(mailoutbox, admin_user)) == 1
     assert len(emails_to(mailoutbox, forum["bread_mod"])) == 1
 
 
-def test_next_day_is_a_new_reminder(forum, admin, mailoutbox, django_capture_on_commit_callbacks):
+def test_next_day_is_a_new_reminder(forum, admin_user, mailoutbox, django_capture_on_commit_callbacks):
     send(django_capture_on_commit_callbacks)
     send(django_capture_on_commit_callbacks, DAY + timedelta(days=1))
-    assert counts(admin) == (2, 2)
-    assert len(emails_to(mailoutbox, admin)) == 2
+    assert counts(admin_user) == (2, 2)
+    assert len(emails_to(mailoutbox, admin_user)) == 2
 
 
-def test_check_freshness_task_twice_reminds_once(forum, admin, mailoutbox, django_capture_on_commit_callbacks):
+def test_check_freshness_task_twice_reminds_once(forum, admin_user, mailoutbox, django_capture_on_commit_callbacks):
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
             result = check_freshness.apply(kwargs={"day": DAY.isoformat()})
@@ -642,12 +639,12 @@ def test_check_freshness_task_twice_reminds_once(forum, admin, mailoutbox, djang
         assert result.get() == 2
     with django_capture_on_commit_callbacks(execute=True):
         check_freshness.delay(day=DAY.isoformat())
-    for user in (admin, forum["bread_mod"]):
+    for user in (admin_user, forum["bread_mod"]):
         assert counts(user) == (1, 1)
         assert len(emails_to(mailoutbox, user)) == 1
 
 
-def test_check_freshness_task_without_a_day_checks_today(settings, site, admin, mailoutbox,
+def test_check_freshness_task_without_a_day_checks_today(settings, site, admin_user, mailoutbox,
                                                          django_capture_on_commit_callbacks):
     launch(settings, False)
     board = make_board(created=timezone.now() - timedelta(days=60))
@@ -656,28 +653,6 @@ def test_check_freshness_task_without_a_day_checks_today(settings, site, admin, 
         assert check_freshness.apply().get() == 1
     assert FreshnessReminder.objects.get().day == freshness.today()
     assert len(mailoutbox) == 1
-
-
-def _run_in_threads(target, count: int) -> list:
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run():
-        try:
-            barrier.wait(timeout=10)
-            target()
-        except Exception as exc:  # noqa: BLE001 - reported by the caller
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return errors
 
 
 @pytest.mark.django_db(transaction=True)
@@ -690,7 +665,7 @@ def test_concurrent_runs_remind_each_recipient_once(settings, mailoutbox):
     quiet_board("Tea")
     moderate(mod, bread)
 
-    errors = _run_in_threads(lambda: freshness.send_freshness_reminders(DAY), 4)
+    errors = run_in_threads(lambda: freshness.send_freshness_reminders(DAY), 4)
     assert not errors, errors
     for user in (admin, mod):
         assert counts(user) == (1, 1)
@@ -711,21 +686,21 @@ def test_concurrent_task_runs_remind_each_recipient_once(settings, mailoutbox):
     def run_task():
         states.append(check_freshness.apply(kwargs={"day": DAY.isoformat()}).state)
 
-    errors = _run_in_threads(run_task, 3)
+    errors = run_in_threads(run_task, 3)
     assert not errors, errors
     assert states == ["SUCCESS"] * 3
     assert counts(admin) == (1, 1)
     assert len(mailoutbox) == 1
 
 
-def test_failed_email_is_released_then_sent_once_by_the_task(forum, admin, flaky_mail, mailoutbox,
+def test_failed_email_is_released_then_sent_once_by_the_task(forum, admin_user, flaky_mail, mailoutbox,
                                                              django_capture_on_commit_callbacks):
     User.objects.filter(pk=forum["bread_mod"].pk).update(board_freshness_reminders=False)  # one recipient
     flaky_mail.failures = 1
     send(django_capture_on_commit_callbacks)  # the queued email fails; the run itself does not
 
-    assert counts(admin) == (1, 1)
-    reminder = FreshnessReminder.objects.get(recipient=admin)
+    assert counts(admin_user) == (1, 1)
+    reminder = FreshnessReminder.objects.get(recipient=admin_user)
     assert reminder.emailed_at is None
     assert reminder.email_claimed_at is None  # the claim was given back for the retry
     assert mailoutbox == []
@@ -739,10 +714,10 @@ def test_failed_email_is_released_then_sent_once_by_the_task(forum, admin, flaky
     assert send_reminder_email.delay(reminder_id=reminder.pk).get() is False
     assert len(mailoutbox) == 1
     assert freshness.claim_reminder_email(reminder.pk) is None
-    assert counts(admin) == (1, 1)
+    assert counts(admin_user) == (1, 1)
 
 
-def test_failed_email_is_sent_once_by_the_next_daily_run(forum, admin, flaky_mail, mailoutbox,
+def test_failed_email_is_sent_once_by_the_next_daily_run(forum, admin_user, flaky_mail, mailoutbox,
                                                          django_capture_on_commit_callbacks):
     flaky_mail.failures = 1  # the first of the two emails fails
     send(django_capture_on_commit_callbacks)
@@ -753,7 +728,7 @@ def test_failed_email_is_sent_once_by_the_next_daily_run(forum, admin, flaky_mai
         assert check_freshness.apply(kwargs={"day": DAY.isoformat()}).get() == 2
     assert len(mailoutbox) == 2
     assert FreshnessReminder.objects.filter(emailed_at__isnull=True).count() == 0
-    for user in (admin, forum["bread_mod"]):
+    for user in (admin_user, forum["bread_mod"]):
         assert len(emails_to(mailoutbox, user)) == 1
         assert counts(user) == (1, 1)
 
@@ -762,11 +737,11 @@ def test_failed_email_is_sent_once_by_the_next_daily_run(forum, admin, flaky_mai
     assert len(mailoutbox) == 2
 
 
-def test_direct_task_call_raises_the_mail_error_and_releases_the_claim(forum, admin, flaky_mail, mailoutbox,
+def test_direct_task_call_raises_the_mail_error_and_releases_the_claim(forum, admin_user, flaky_mail, mailoutbox,
                                                                        django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):  # stored, email not queued yet
         freshness.send_freshness_reminders(DAY)
-    reminder = FreshnessReminder.objects.get(recipient=admin)
+    reminder = FreshnessReminder.objects.get(recipient=admin_user)
     flaky_mail.failures = 1
     with pytest.raises(smtplib.SMTPException):
         send_reminder_email(reminder_id=reminder.pk)
@@ -774,15 +749,16 @@ def test_direct_task_call_raises_the_mail_error_and_releases_the_claim(forum, ad
     assert (reminder.emailed_at, reminder.email_claimed_at) == (None, None)
     assert send_reminder_email(reminder_id=reminder.pk) is True
     assert send_reminder_email(reminder_id=reminder.pk) is False
-    assert len(emails_to(mailoutbox, admin)) == 1
+    assert len(emails_to(mailoutbox, admin_user)) == 1
 
 
-def test_claim_is_taken_once_and_a_stale_claim_can_be_taken_again(forum, admin, django_capture_on_commit_callbacks):
+def test_claim_is_taken_once_and_a_stale_claim_can_be_taken_again(forum, admin_user,
+                                                                  django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
         freshness.send_freshness_reminders(DAY)
-    reminder = FreshnessReminder.objects.get(recipient=admin)
+    reminder = FreshnessReminder.objects.get(recipient=admin_user)
     claimed = freshness.claim_reminder_email(reminder.pk)
-    assert claimed is not None and claimed.recipient == admin
+    assert claimed is not None and claimed.recipient == admin_user
     assert freshness.claim_reminder_email(reminder.pk) is None  # someone is sending it
     FreshnessReminder.objects.filter(pk=reminder.pk).update(email_claimed_at=timezone.now() - timedelta(minutes=11))
     assert freshness.claim_reminder_email(reminder.pk) is not None  # that worker died: take it over
@@ -799,46 +775,47 @@ def run_command(*args) -> str:
     return out.getvalue()
 
 
-def test_command_dry_run_prints_and_stores_nothing(forum, admin, mailoutbox, django_capture_on_commit_callbacks):
+def test_command_dry_run_prints_and_stores_nothing(forum, admin_user, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         out = run_command("--dry-run", "--date", DAY.isoformat())
-    assert f"{DAY}: would remind root <{admin.email}> of: Bread, Tea" in out
+    assert f"{DAY}: would remind root <{admin_user.email}> of: Bread, Tea" in out
     assert f"{DAY}: would remind breadmod <{forum['bread_mod'].email}> of: Bread" in out
     assert "Dry run: nothing was stored or sent." in out
     assert callbacks == []
     assert not FreshnessReminder.objects.exists() and not Notice.objects.exists() and not mailoutbox
 
 
-def test_command_sends_then_says_it_had_already_reminded(forum, admin, mailoutbox, django_capture_on_commit_callbacks):
+def test_command_sends_then_says_it_had_already_reminded(forum, admin_user, mailoutbox,
+                                                         django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         out = run_command("--date", DAY.isoformat())
-    assert f"{DAY}: reminded root <{admin.email}> of: Bread, Tea" in out
+    assert f"{DAY}: reminded root <{admin_user.email}> of: Bread, Tea" in out
     assert "Dry run" not in out
-    assert counts(admin) == (1, 1) and len(mailoutbox) == 2
+    assert counts(admin_user) == (1, 1) and len(mailoutbox) == 2
 
     with django_capture_on_commit_callbacks(execute=True):
         out = run_command("--date", DAY.isoformat())
     assert f"{DAY}: had already reminded root" in out
     assert f"{DAY}: had already reminded breadmod" in out
-    assert counts(admin) == (1, 1) and len(mailoutbox) == 2
+    assert counts(admin_user) == (1, 1) and len(mailoutbox) == 2
 
 
-def test_command_mentions_newcomers_in_the_launch_phase(forum, admin, settings):
+def test_command_mentions_newcomers_in_the_launch_phase(forum, admin_user, settings):
     set_hearth(settings, LAUNCH_MEMBERS=10_000)
     UserFactory(username="shy")
     out = run_command("--dry-run", "--date", DAY.isoformat())
-    newcomers = [p for p in freshness.plan_reminders(DAY) if p.recipient == admin][0].newcomers
+    newcomers = [p for p in freshness.plan_reminders(DAY) if p.recipient == admin_user][0].newcomers
     assert f"and {len(newcomers)} members who have not posted yet" in out
 
 
-def test_command_with_nothing_quiet_says_so(settings, admin):
+def test_command_with_nothing_quiet_says_so(settings, admin_user):
     launch(settings, False)
     fresh_board("Busy")
     assert run_command("--date", DAY.isoformat()).strip() == f"{DAY}: no board is quiet; nothing to send."
     assert not FreshnessReminder.objects.exists()
 
 
-def test_command_without_a_date_checks_today(settings, admin):
+def test_command_without_a_date_checks_today(settings, admin_user):
     launch(settings, False)
     make_board(created=timezone.now() - timedelta(days=60))
     out = run_command("--dry-run")
@@ -846,7 +823,7 @@ def test_command_without_a_date_checks_today(settings, admin):
 
 
 @pytest.mark.parametrize("bad", ["2026-13-01", "2026-02-30", "yesterday", "10/11/2026"])
-def test_command_refuses_a_bad_date_clearly(admin, bad):
+def test_command_refuses_a_bad_date_clearly(admin_user, bad):
     with pytest.raises(CommandError, match=r"^--date must look like 2026-11-24 \(.+\)$"):
         run_command("--date", bad)
     assert not FreshnessReminder.objects.exists()

@@ -24,6 +24,7 @@ from tests.factories import (
     rank_at,
     wait_for_fresh_rate_window,
 )
+from tests.helpers import messages_in, page_of
 
 pytestmark = pytest.mark.django_db
 
@@ -33,25 +34,8 @@ AUTHOR_NOTE = "only you and the moderators see it"
 SECRET = "My secret sourdough tip"
 
 
-
-
-def messages_in(content: str) -> list[str]:
-    return re.findall(r'<p class="message[^"]*">(.*?)</p>', content, re.S)
-
-
 def topic_titles(content: str) -> list[str]:
     return re.findall(r'<a class="topic-title" href="[^"]+">([^<]+)</a>', content)
-
-
-
-
-@pytest.fixture
-def newbie(db):
-    return UserFactory(username="newbie", rank=newcomer_rank())
-
-
-
-
 
 
 @pytest.fixture
@@ -66,13 +50,6 @@ def held_topic(board, newbie):
     topic = services.topic_create(board=board, author=newbie, title="Hello from a newcomer", body=SECRET)
     assert topic.is_hidden and topic.first_post.is_awaiting_approval
     return topic
-
-
-def page_of(client, user, url):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    return client.get(url)
 
 
 # --- held replies ------------------------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 that it never raises and never hangs. No database: everything here is a pure function of the text."""
 import html
 import re
-import threading
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -11,6 +10,7 @@ import pytest
 
 from boards import rendering
 from boards.rendering import render_markdown, render_plain
+from tests.helpers import run_in_threads
 
 try:  # bleach vendors html5lib, the parser that follows the HTML standard as browsers do
     from bleach._vendor import html5lib
@@ -491,11 +491,9 @@ def test_threads_render_independently():
     def work(offset):
         results[offset] = [render_markdown(t) for t in texts[offset:] + texts[:offset]]
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_in_threads(work, args=[(n,) for n in range(4)])
+    assert not errors, errors
+    assert sorted(results) == [0, 1, 2, 3]
     for offset, outputs in results.items():
         assert outputs == expected[offset:] + expected[:offset]
 

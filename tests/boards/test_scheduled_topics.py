@@ -1,29 +1,19 @@
 """Scheduled seed topics: who may write them, what is refused, and the publisher that posts each due one
 exactly once (also with two publishers at once), and gives up on the ones that can no longer be posted."""
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from boards import services
 from boards.models import Board, BoardModerator, Post, ScheduledTopic, Topic
 from boards.tasks import publish_scheduled_topics
 from members.models import User
-from tests.factories import BoardFactory, UserFactory, make_board_moderator
+from tests.factories import BoardFactory, UserFactory
+from tests.helpers import run_in_threads, schedule, soon
 
 pytestmark = pytest.mark.django_db
-
-
-def soon(minutes: int = 60):
-    return timezone.now() + timedelta(minutes=minutes)
-
-
-def schedule(author, board, *, title="Weekend bake-along", body="Who is baking this weekend?", publish_at=None):
-    return services.scheduled_topic_create(author=author, board=board, title=title, body=body,
-                                           publish_at=publish_at or soon())
 
 
 def make_due(item, when=None) -> ScheduledTopic:
@@ -35,18 +25,6 @@ def make_due(item, when=None) -> ScheduledTopic:
 
 def field_errors(exc: ValidationError) -> dict:
     return exc.message_dict if hasattr(exc, "error_dict") else {}
-
-
-@pytest.fixture
-def other_board(db):
-    return BoardFactory(name="Tea", slug="tea")
-
-
-
-
-@pytest.fixture
-def tea_mod(other_board):
-    return make_board_moderator(other_board, "teamod")
 
 
 # --- writing them: permissions and validation ----------------------------------------------------------------------
@@ -66,13 +44,13 @@ def test_board_moderator_schedules_for_their_own_board(board_mod, board):
     assert schedule(board_mod, board).board == board
 
 
-def test_global_moderator_schedules_anywhere(moderator, board, other_board):
-    assert schedule(moderator, other_board).board == other_board
+def test_global_moderator_schedules_anywhere(moderator, board, tea):
+    assert schedule(moderator, tea).board == tea
 
 
-def test_board_moderator_is_refused_for_another_board(board_mod, other_board):
+def test_board_moderator_is_refused_for_another_board(board_mod, tea):
     with pytest.raises(PermissionDenied):
-        schedule(board_mod, other_board)
+        schedule(board_mod, tea)
     assert not ScheduledTopic.objects.exists()
 
 
@@ -143,7 +121,7 @@ def test_update_by_its_author_and_by_an_admin_records_who(board_mod, admin_user,
     assert item.updated_by == admin_user  # and the last change says who made it
 
 
-def test_update_refusals(board_mod, tea_mod, member, admin_user, board, other_board):
+def test_update_refusals(board_mod, tea_mod, member, admin_user, board, tea):
     item = schedule(admin_user, board)
     kwargs = {"title": "Changed", "body": "Changed", "publish_at": soon()}
     with pytest.raises(PermissionDenied):
@@ -151,7 +129,7 @@ def test_update_refusals(board_mod, tea_mod, member, admin_user, board, other_bo
     with pytest.raises(PermissionDenied):
         services.scheduled_topic_update(item=item, editor=tea_mod, board=board, **kwargs)
     with pytest.raises(PermissionDenied):  # may edit it, but not move it to a board they do not moderate
-        services.scheduled_topic_update(item=item, editor=board_mod, board=other_board, **kwargs)
+        services.scheduled_topic_update(item=item, editor=board_mod, board=tea, **kwargs)
     with pytest.raises(ValidationError) as info:
         services.scheduled_topic_update(item=item, editor=admin_user, board=board, title="Changed", body="Changed",
                                         publish_at=timezone.now() - timedelta(hours=1))
@@ -160,12 +138,12 @@ def test_update_refusals(board_mod, tea_mod, member, admin_user, board, other_bo
     assert item.title == "Weekend bake-along" and item.board == board
 
 
-def test_admin_moves_an_item_to_another_board(admin_user, board, other_board):
+def test_admin_moves_an_item_to_another_board(admin_user, board, tea):
     item = schedule(admin_user, board)
-    services.scheduled_topic_update(item=item, editor=admin_user, board=other_board, title=item.title,
+    services.scheduled_topic_update(item=item, editor=admin_user, board=tea, title=item.title,
                                     body=item.body, publish_at=item.publish_at)
     item.refresh_from_db()
-    assert item.board == other_board
+    assert item.board == tea
 
 
 def test_delete_by_its_author_and_refusals(board_mod, tea_mod, member, admin_user, board):
@@ -241,9 +219,9 @@ def test_item_waits_until_its_time(admin_user, board):
     assert Topic.objects.count() == 1
 
 
-def test_due_items_are_published_soonest_first_and_later_ones_wait(admin_user, board, other_board):
+def test_due_items_are_published_soonest_first_and_later_ones_wait(admin_user, board, tea):
     first = schedule(admin_user, board, title="First", publish_at=soon(10))
-    second = schedule(admin_user, other_board, title="Second", publish_at=soon(5))
+    second = schedule(admin_user, tea, title="Second", publish_at=soon(5))
     later = schedule(admin_user, board, title="Later", publish_at=soon(120))
     assert services.scheduled_topics_publish_due(now=soon(60)) == 2
     assert list(Topic.objects.order_by("id").values_list("title", flat=True)) == ["Second", "First"]
@@ -286,9 +264,9 @@ def test_archived_board_is_not_published_and_not_retried(admin_user, board):
     assert not Topic.objects.exists()
 
 
-def test_a_failed_item_does_not_hold_up_the_others(board_mod, admin_user, board, other_board):
+def test_a_failed_item_does_not_hold_up_the_others(board_mod, admin_user, board, tea):
     doomed = make_due(schedule(board_mod, board, title="Doomed"), timezone.now() - timedelta(minutes=5))
-    fine = make_due(schedule(admin_user, other_board, title="Fine"))
+    fine = make_due(schedule(admin_user, tea, title="Fine"))
     BoardModerator.objects.filter(member=board_mod).delete()
     assert services.scheduled_topics_publish_due() == 1
     doomed.refresh_from_db()
@@ -321,7 +299,7 @@ def test_limit_bounds_one_run(admin_user, board):
     assert Topic.objects.count() == 3
 
 
-def test_two_identical_items_due_together_do_not_break_the_run(board_mod, admin_user, board, other_board):
+def test_two_identical_items_due_together_do_not_break_the_run(board_mod, admin_user, board, tea):
     """A double-clicked "Schedule" makes two identical items (nothing refuses the second). When they fall due
     together, topic_create's double-submit check hands the second one the first one's topic, and saving it as
     the second item's published_topic (a OneToOneField) raises IntegrityError: the whole run fails, and the
@@ -330,7 +308,7 @@ def test_two_identical_items_due_together_do_not_break_the_run(board_mod, admin_
     first = schedule(board_mod, board, publish_at=when)
     ScheduledTopic.objects.create(board=board, author=board_mod, title=first.title, body=first.body,
                                   publish_at=when)  # the second submit of the same form
-    other = schedule(admin_user, other_board, title="Unrelated", publish_at=when + timedelta(minutes=1))
+    other = schedule(admin_user, tea, title="Unrelated", publish_at=when + timedelta(minutes=1))
 
     services.scheduled_topics_publish_due(now=when + timedelta(minutes=2))
 
@@ -345,23 +323,12 @@ def test_concurrent_publishers_publish_each_item_once():
     admin = UserFactory(username="root", is_superuser=True)
     boards = [BoardFactory(), BoardFactory()]
     items = [make_due(schedule(admin, boards[i % 2], title=f"Seed {i}")) for i in range(6)]
-    barrier = threading.Barrier(3)
-    published, errors = [], []
+    published = []
 
     def publisher():
-        try:
-            barrier.wait(timeout=10)
-            published.append(services.scheduled_topics_publish_due())
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        published.append(services.scheduled_topics_publish_due())
 
-    threads = [threading.Thread(target=publisher) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    errors = run_in_threads(publisher, 3)
     assert not errors, errors
     assert sum(published) == len(items)
     assert Topic.objects.count() == len(items)
@@ -378,23 +345,12 @@ def test_concurrent_publishers_publish_each_item_once():
 def test_concurrent_publishers_with_one_item_make_one_topic():
     admin = UserFactory(username="root", is_superuser=True)
     item = make_due(schedule(admin, BoardFactory()))
-    barrier = threading.Barrier(2)
-    published, errors = [], []
+    published = []
 
     def publisher():
-        try:
-            barrier.wait(timeout=10)
-            published.append(services.scheduled_topics_publish_due())
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connection.close()
+        published.append(services.scheduled_topics_publish_due())
 
-    threads = [threading.Thread(target=publisher) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    errors = run_in_threads(publisher, 2, timeout=30)
     assert not errors, errors
     assert sorted(published) == [0, 1]
     assert Topic.objects.count() == 1

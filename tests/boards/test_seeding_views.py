@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from boards import freshness, services
 from boards.models import Board, FreshnessReminder, ScheduledTopic, Topic
-from tests.factories import BoardFactory, UserFactory, make_board_moderator, make_topic
+from tests.factories import BoardFactory, UserFactory, make_topic
+from tests.helpers import login, schedule, soon
 
 pytestmark = pytest.mark.django_db
 
@@ -18,18 +19,9 @@ MAX_QUERIES = 12
 LOGIN_URL = "/accounts/login/"
 
 
-def soon(minutes: int = 60):
-    return timezone.now() + timedelta(minutes=minutes)
-
-
 def local_input(when) -> str:
     """What a datetime-local input sends, in the site's zone (members here have none of their own)."""
     return timezone.localtime(when, timezone.get_default_timezone()).strftime("%Y-%m-%dT%H:%M")
-
-
-def schedule(author, board, *, title="Weekend bake-along", body="Who is baking this weekend?", publish_at=None):
-    return services.scheduled_topic_create(author=author, board=board, title=title, body=body,
-                                           publish_at=publish_at or soon())
 
 
 def publish(item) -> ScheduledTopic:
@@ -51,28 +43,6 @@ def board_options(content: str) -> set[str]:
     select = re.search(r'<select name="board".*?</select>', content, re.S)
     assert select, "no board choice on the page"
     return set(re.findall(r"<option[^>]*>([^<]*)</option>", select.group(0)))
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def tea(db):
-    return BoardFactory(name="Tea", slug="tea")
-
-
-
-
-@pytest.fixture
-def tea_mod(tea):
-    return make_board_moderator(tea, "teamod")
-
-
-@pytest.fixture
-def admin_client(client, admin_user):
-    return login(client, admin_user)
 
 
 # --- /freshness/ ---------------------------------------------------------------------------------------------------

@@ -1,9 +1,7 @@
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from boards import services
@@ -11,6 +9,7 @@ from boards.models import Board, Post, PostRevision, Topic
 from boards.services import posting
 from members.models import User
 from tests.factories import BoardFactory, UserFactory, make_post, make_topic
+from tests.helpers import run_in_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -188,24 +187,12 @@ def test_concurrent_replies_keep_every_counter_exact():
     topics = [make_topic(board=board), make_topic(board=board)]
     authors = [UserFactory() for _ in range(8)]
     per_thread = 6
-    barrier = threading.Barrier(len(authors))
-    errors = []
 
     def worker(i, author):
-        try:
-            barrier.wait(timeout=10)
-            for n in range(per_thread):
-                services.post_create(topic=topics[(i + n) % 2], author=author, body=f"reply {n} from {i}")
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        for n in range(per_thread):
+            services.post_create(topic=topics[(i + n) % 2], author=author, body=f"reply {n} from {i}")
 
-    threads = [threading.Thread(target=worker, args=(i, a)) for i, a in enumerate(authors)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    errors = run_in_threads(worker, args=enumerate(authors))
     assert not errors, errors
     board.refresh_from_db()
     assert board.post_count == 2 + len(authors) * per_thread
@@ -217,23 +204,12 @@ def test_concurrent_double_submit_creates_one_post():
     """The same reply sent twice at the same moment (a double click) becomes one post."""
     topic = make_topic()
     author = UserFactory()
-    barrier = threading.Barrier(2)
-    results, errors = [], []
+    results = []
 
     def submit():
-        try:
-            barrier.wait(timeout=10)
-            results.append(services.post_create(topic=topic, author=author, body="double click").pk)
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connection.close()
+        results.append(services.post_create(topic=topic, author=author, body="double click").pk)
 
-    threads = [threading.Thread(target=submit) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+    errors = run_in_threads(submit, 2, timeout=30)
     assert not errors, errors
     assert len(set(results)) == 1
     assert topic.posts.filter(body="double click").count() == 1

@@ -9,17 +9,9 @@ from django.utils import timezone
 from boards import services
 from boards.models import Board, Post, PostRevision, Topic
 from tests.factories import BoardFactory, UserFactory, make_post, make_topic
+from tests.helpers import html, topic_url
 
 pytestmark = pytest.mark.django_db
-
-
-def html(response) -> str:
-    return response.content.decode()
-
-
-def topic_url(topic, page=1):
-    url = f"/t/{topic.pk}/{quote(topic.slug)}/"
-    return url if page == 1 else f"{url}?page={page}"
 
 
 def set_last_activity(topic, when):

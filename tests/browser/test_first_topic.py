@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from boards.models import Post, Topic
 from members.models import User
 from tests.factories import BoardFactory, UserFactory
+from tests.helpers import log_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,18 +61,9 @@ def test_new_member_signs_up_verifies_starts_a_topic_and_gets_a_reply(live_serve
     topic = Topic.objects.get(title="My first starter")
     assert topic.author.username == "newbaker" and topic.is_hidden
 
-    def log_in(context, login):
-        other_page = context.new_page()
-        other_page.goto(f"{live_server.url}/accounts/login/")
-        other_page.get_by_label("Username or email").fill(login)
-        other_page.get_by_label("Password:", exact=True).fill("correct horse battery staple")
-        other_page.get_by_role("button", name="Sign In").click()
-        return other_page
-
     # A moderator lets the newcomer's topic out from the approval queue.
-    moderator_context = browser.new_context()
+    moderator_context, mod_page = log_in_browser(browser, live_server, "keeper")
     try:
-        mod_page = log_in(moderator_context, "keeper")
         mod_page.get_by_role("link", name="Approvals").click()
         expect(mod_page.get_by_text("Day 3 and")).to_be_visible()
         mod_page.get_by_role("button", name="Approve").click()
@@ -82,9 +74,8 @@ def test_new_member_signs_up_verifies_starts_a_topic_and_gets_a_reply(live_serve
     assert not topic.is_hidden
 
     # Another member replies from their own browser session, quoting the question.
-    other = browser.new_context()
+    other, helper_page = log_in_browser(browser, live_server, "helper@example.com")
     try:
-        helper_page = log_in(other, "helper@example.com")
         helper_page.goto(f"{live_server.url}{topic.get_absolute_url()}")
         helper_page.get_by_role("link", name="Quote").first.click()
         body = helper_page.get_by_label("Message")

@@ -11,21 +11,11 @@ from boards.models import BoardModerator, Post
 from members.models import User
 from standing.promotions import propose_moderators
 from tests.factories import BoardFactory, UserFactory, make_post, make_topic, newcomer_rank, rank_at
+from tests.helpers import log_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 OUTPUT = Path(__file__).resolve().parents[2] / "test-results"
-PASSWORD = "correct horse battery staple"
-
-
-def log_in(browser, live_server, login):
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username or email").fill(login)
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    return context, page
 
 
 def test_admin_approves_a_promotion_and_the_member_moderates_their_board(live_server, browser):
@@ -45,7 +35,7 @@ def test_admin_approves_a_promotion_and_the_member_moderates_their_board(live_se
     proposals = propose_moderators()  # the nightly job
     assert [(p.member.username, p.board.name) for p in proposals] == [("carer", "Sourdough")]
 
-    admin_context, admin = log_in(browser, live_server, "keeper")
+    admin_context, admin = log_in_browser(browser, live_server, "keeper")
     try:
         admin.get_by_role("link", name="Promotions").click()
         proposal = admin.locator(".proposal").filter(has_text="carer")
@@ -57,7 +47,7 @@ def test_admin_approves_a_promotion_and_the_member_moderates_their_board(live_se
         admin_context.close()
     assert BoardModerator.objects.filter(member=carer, board=sourdough, granted_by__username="keeper").exists()
 
-    member_context, page = log_in(browser, live_server, "carer")
+    member_context, page = log_in_browser(browser, live_server, "carer")
     try:
         expect(page.get_by_role("link", name="Notifications 2 unread")).to_be_visible()  # proposed, then appointed
         page.get_by_role("link", name="Notifications 2 unread").click()

@@ -8,21 +8,11 @@ from playwright.sync_api import expect
 from boards.models import BoardModerator, Post
 from moderation.models import Case, ModerationAction
 from tests.factories import BoardFactory, UserFactory, make_post, make_topic
+from tests.helpers import log_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 OUTPUT = Path(__file__).resolve().parents[2] / "test-results"
-PASSWORD = "correct horse battery staple"
-
-
-def log_in(browser, live_server, login):
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username or email").fill(login)
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    return context, page
 
 
 def test_a_member_reports_a_post_the_moderator_hides_it_and_the_member_sees_the_outcome(live_server, browser):
@@ -34,7 +24,7 @@ def test_a_member_reports_a_post_the_moderator_hides_it_and_the_member_sees_the_
     spam = make_post(topic=topic, author=spammer, body="BUY CHEAP FLOUR at my shop!!!")
     UserFactory(username="reader")
 
-    reader_context, reader = log_in(browser, live_server, "reader")
+    reader_context, reader = log_in_browser(browser, live_server, "reader")
     try:
         reader.goto(f"{live_server.url}{topic.get_absolute_url()}")
         reader.locator(f"#p{spam.pk}").get_by_role("link", name="Report").click()
@@ -43,7 +33,7 @@ def test_a_member_reports_a_post_the_moderator_hides_it_and_the_member_sees_the_
         reader.get_by_role("button", name="Send report").click()
         expect(reader.get_by_text("Thank you. The moderators will look at it")).to_be_visible()
 
-        mod_context, mod = log_in(browser, live_server, "keeper")
+        mod_context, mod = log_in_browser(browser, live_server, "keeper")
         try:
             mod.get_by_role("link", name="Moderation").click()
             mod.get_by_role("link", name="Post: Best flour for rye?").click()

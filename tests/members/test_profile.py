@@ -10,14 +10,11 @@ from django.core import mail
 from boards.models import Post, Topic
 from members.models import User
 from tests.factories import UserFactory, make_post, make_topic
+from tests.helpers import html
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
-
-
-def html(response) -> str:
-    return response.content.decode()
 
 
 def dd_after(page: str, label: str) -> str:

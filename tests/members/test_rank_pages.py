@@ -16,6 +16,7 @@ from members.models import MemberVisit, PromotionProposal, User
 from members.services import visit_record
 from standing.promotions import propose_moderators
 from tests.factories import BoardFactory, UserFactory, make_topic, rank_at
+from tests.helpers import messages_in, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -24,18 +25,6 @@ LOGIN_URL = "/accounts/login/"
 
 def listed_usernames(content: str) -> list[str]:
     return re.findall(r'<tr><td><a href="/u/([^/]+)/">', content)
-
-
-def messages_in(content: str) -> list[str]:
-    return re.findall(r'<p class="message[^"]*">(.*?)</p>', content, re.S)
-
-
-def page_text(response) -> str:
-    """The page as text, tags dropped and blanks squeezed, for reading sentences across tags."""
-    text = re.sub(r"<[^>]+>", " ", response.content.decode())
-    return " ".join(text.split())
-
-
 
 
 # --- the members list --------------------------------------------------------------------------------------------
@@ -286,7 +275,7 @@ def test_appointing_without_a_reason_shows_an_error(admin_client, board):
                                  follow=True)
 
     assert response.status_code == 200
-    assert "Say why, for the member&#x27;s history." in messages_in(response.content.decode())
+    assert "Say why, for the member's history." in messages_in(response.content.decode())
     assert not BoardModerator.objects.exists()
 
 

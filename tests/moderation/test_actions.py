@@ -1,14 +1,10 @@
 """Acting on cases: every action, its reason and rule, exactly one log row each, the case's resolution,
 the notices to the member and the reporters, concurrent resolution, bulk actions, reminders for stale
 cases, and the append-only log."""
-import html
-import re
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from boards import services as board_services
@@ -17,30 +13,14 @@ from members.models import User
 from moderation import services
 from moderation.models import Case, ModerationAction
 from notices.models import Notice
-from tests.factories import BoardFactory, UserFactory, fresh, make_post, make_topic, newcomer_rank, rank_at
+from tests.factories import BoardFactory, UserFactory, fresh, make_post, make_topic, rank_at
+from tests.helpers import age, login, messages_in, page, run_in_threads
 
 pytestmark = pytest.mark.django_db
 
 SECRET = "Buy my bread machine at spam.example"
 RULES = "1. Be kind.\n2. No advertising.\n\n3. Stay on topic."
 RULE = "2. No advertising."
-
-
-
-
-def page(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def messages_in(response) -> list[str]:
-    return [html.unescape(m).strip() for m in re.findall(r'<p class="message[^"]*">(.*?)</p>',
-                                                         response.content.decode(), re.S)]
-
-
-def login(client, user):
-    client.logout()
-    client.force_login(user)
-    return client
 
 
 def act(client, case, **data):
@@ -54,13 +34,6 @@ def logged(action: str):
 @pytest.fixture
 def board(db):
     return BoardFactory(name="Sourdough", slug="sourdough", rules=RULES)
-
-
-
-
-@pytest.fixture
-def bob(db):
-    return UserFactory(username="bob")
 
 
 @pytest.fixture
@@ -86,8 +59,6 @@ def topic_case(topic, reporters):
     return Case.objects.get(topic=topic, post__isnull=True)
 
 
-
-
 @pytest.fixture
 def mod_client(client, board_mod):
     return login(client, board_mod)
@@ -96,11 +67,6 @@ def mod_client(client, board_mod):
 @pytest.fixture
 def global_client(client, moderator):
     return login(client, moderator)
-
-
-@pytest.fixture
-def newbie(db):
-    return UserFactory(username="newbie", rank=newcomer_rank())
 
 
 @pytest.fixture
@@ -578,25 +544,15 @@ def test_two_moderators_resolving_one_case_at_once():
     case = Case.objects.get()
     mods = [UserFactory(username="mod-a", is_global_moderator=True),
             UserFactory(username="mod-b", is_global_moderator=True)]
-    barrier = threading.Barrier(2)
-    done, refused, errors = [], [], []
+    done, refused = [], []
 
     def resolve(mod):
         try:
-            barrier.wait(timeout=10)
             done.append((mod.username, services.case_act(case=case, actor=mod, action="hide", reason="Spam")))
         except services.AlreadyResolved as exc:
             refused.append((mod.username, " ".join(exc.messages)))
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=resolve, args=(m,)) for m in mods]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+    errors = run_in_threads(resolve, args=[(mod,) for mod in mods], timeout=30)
     assert not errors, errors
     assert len(done) == 1 and len(refused) == 1, (done, refused)
     winner = done[0][0]
@@ -659,10 +615,6 @@ def test_bulk_with_nothing_ticked_says_so(mod_client):
 
 
 # --- the 48-hour reminder ---------------------------------------------------------------------------
-
-
-def age(case, hours):
-    Case.objects.filter(pk=case.pk).update(created_at=timezone.now() - timedelta(hours=hours))
 
 
 def test_stale_cases_lists_open_cases_older_than_the_reminder_hours(settings, board, reporters, board_mod):

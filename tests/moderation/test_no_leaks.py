@@ -1,11 +1,21 @@
 """Nothing moderated leaks. Hidden, deleted and held posts never show their text to those who may not read
 it, wherever a post's text can appear; hidden topics stay off every list; and suspended or banned members
-are refused on every write path, one path at a time."""
-import html
+are refused on every write path, one path at a time.
+
+A leak check proves nothing on a page that is broken for everyone: "the secret is not on this page" holds
+for an error page too. So every page is read through `outcome`, which wants the exact status each viewer is
+due (200 for a page without the secret, 403 or 404 for a refusal, a redirect to log in for visitors), and
+every leak test also reads the same pages as someone who may read the post, who must get them whole, the
+secret included. test_outcome_fails_for_a_403_or_404_where_a_200_is_due and
+test_the_leak_check_fails_for_a_surface_broken_for_everyone show that these checks fail for a page that
+answers 403 or 404 to everyone."""
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
 
@@ -16,38 +26,27 @@ from members.models import User
 from moderation import services
 from moderation.models import Case, Report
 from tests.factories import UserFactory, fresh, make_post, make_topic, newcomer_rank, rank_at
+from tests.helpers import login, page
 
 pytestmark = pytest.mark.django_db
 
 SECRET = "Zebra-striped sourdough secret"
 TOPIC_TITLE = "Quarantined thread about scams"
+LOGIN_URL = "/accounts/login/"
+LOGIN = "a redirect to log in"  # an outcome, beside the status codes
 
 
-
-
-def page(response) -> str:
-    if response.status_code in (302, 403, 404):
+def outcome(response, expected: int | str, where: str) -> str:
+    """`response`, checked to be exactly `expected` (a status code, or LOGIN), as its page with entities
+    unescaped ("" for the redirect). A 403 or 404 where a 200 is due fails here: it does not pass for a page
+    that shows nothing."""
+    if expected == LOGIN:
+        location = response.get("Location", "")
+        assert response.status_code == 302 and location.startswith(LOGIN_URL), (
+            f"{where}: expected {LOGIN}, got {response.status_code} {location}")
         return ""
-    assert response.status_code == 200, response.status_code
-    return html.unescape(response.content.decode())
-
-
-def login(client, user):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-
-
-
-
-
-
-@pytest.fixture
-def bob(db):
-    return UserFactory(username="bob")
+    assert response.status_code == expected, f"{where}: expected {expected}, got {response.status_code}"
+    return page(response)
 
 
 def make_state(state: str, topic, bob, moderator) -> Post:
@@ -77,35 +76,109 @@ CANNOT_READ = [(state, viewer) for state in STATES for viewer in BASE_VIEWERS] +
     ("deleted", viewer) for viewer in ("author", "board_mod", "global_mod")]
 
 
-def surfaces(client, post, author) -> dict[str, str]:
-    topic = post.topic
-    slug = quote(topic.slug)
-    return {
-        "topic page": page(client.get(f"/t/{topic.pk}/{slug}/")),
-        "anonymous-cached topic page": page(client.get(f"/t/{topic.pk}/{slug}/")),
-        "author's profile": page(client.get(f"/u/{author.username}/")),
-        "reply form ?quote=": page(client.get(f"/t/{topic.pk}/reply/?quote={post.pk}")),
-        "reply form ?to=": page(client.get(f"/t/{topic.pk}/reply/?to={post.pk}")),
-        "report form": page(client.get(f"/report/post/{post.pk}/")),
-        "board index": page(client.get("/")),
-        "board page": page(client.get(f"/b/{topic.board.slug}/")),
-        "members list": page(client.get("/members/")),
-        "edit form": page(client.get(f"/p/{post.pk}/edit/")),
-        "revisions": page(client.get(f"/p/{post.pk}/revisions/")),
-    }
+@dataclass(frozen=True)
+class Surface:
+    """A page where a post's text can appear."""
+
+    url: Callable[[Post], str]
+    shows_text: bool  # whoever may read the post reads its text here
+    visitor: int | str  # what a visitor gets
+    refused: int  # what a member who may not read the post gets: 200 is the page, without the post
+    marker: Callable[[Post], str] | None = None  # text every 200 of the page shows, whoever looks
+
+
+def topic_page(post) -> str:
+    return f"/t/{post.topic.pk}/{quote(post.topic.slug)}/"
+
+
+SURFACES = {
+    "topic page": Surface(topic_page, True, 200, 200, marker=lambda post: post.topic.title),
+    # the visitor's copy of the topic page may come from the cache, filled before the post was moderated
+    "anonymous-cached topic page": Surface(topic_page, True, 200, 200, marker=lambda post: post.topic.title),
+    "author's profile": Surface(lambda post: f"/u/{post.author.username}/", False, 200, 200,
+                                marker=lambda post: f"<h1>{post.author.username}"),
+    "reply form ?quote=": Surface(lambda post: f"/t/{post.topic.pk}/reply/?quote={post.pk}", True, LOGIN, 404),
+    "reply form ?to=": Surface(lambda post: f"/t/{post.topic.pk}/reply/?to={post.pk}", True, LOGIN, 404),
+    "report form": Surface(lambda post: f"/report/post/{post.pk}/", True, LOGIN, 404),
+    "board index": Surface(lambda post: "/", False, 200, 200, marker=lambda post: post.topic.board.description),
+    "board page": Surface(lambda post: f"/b/{post.topic.board.slug}/", False, 200, 200,
+                          marker=lambda post: post.topic.title),
+    "members list": Surface(lambda post: "/members/", False, 200, 200,
+                            marker=lambda post: f'<tr><td><a href="/u/{post.author.username}/">'),
+    "edit form": Surface(lambda post: f"/p/{post.pk}/edit/", True, LOGIN, 403),
+    "revisions": Surface(lambda post: f"/p/{post.pk}/revisions/", True, LOGIN, 403),
+}
+
+
+def check_surfaces(client, post, viewer: str, *, may_read: bool, visitor: bool = False) -> None:
+    """Every surface of `post` as `viewer` (logged in on `client`, or a visitor) gets it: for one who may read
+    the post, each page whole with the post's text where it shows; for one who may not, exactly the status
+    due, and the post's text nowhere."""
+    leaks = []
+    for where, surface in SURFACES.items():
+        expected = 200 if may_read else surface.visitor if visitor else surface.refused
+        content = outcome(client.get(surface.url(post)), expected, f"{where} for {viewer}")
+        if expected == 200 and surface.marker is not None:
+            assert surface.marker(post) in content, f"{where} for {viewer}: not the page, no {surface.marker(post)!r}"
+        if may_read:
+            assert SECRET in content or not surface.shows_text, f"{where} for {viewer}: the post is missing"
+        elif SECRET in content:
+            leaks.append(where)
+    assert not leaks, f"the post's text shows to {viewer} on: {', '.join(leaks)}"
 
 
 @pytest.mark.parametrize(("state", "viewer"), CANNOT_READ)
-def test_a_moderated_posts_text_shows_nowhere(client, state, viewer, topic, bob, moderator, board_mod, pastry_mod):
+def test_a_moderated_posts_text_shows_nowhere(client, state, viewer, topic, bob, moderator, board_mod, pastry_mod,
+                                              admin_user):
     # anonymous visitors may have the topic page cached from before the post was moderated
     client.get(topic.get_absolute_url())
     post = make_state(state, topic, bob, moderator)
-    author = post.author
     user = {"anonymous": None, "reader": UserFactory(username="reader"), "pastry_mod": pastry_mod,
-            "author": author, "board_mod": board_mod, "global_mod": fresh(moderator)}[viewer]
-    login(client, user)
-    leaks = [where for where, content in surfaces(client, post, author).items() if SECRET in content]
-    assert not leaks, f"the {state} post's text shows to {viewer} on: {', '.join(leaks)}"
+            "author": post.author, "board_mod": board_mod, "global_mod": fresh(moderator)}[viewer]
+    check_surfaces(login(client, user), post, f"{viewer} ({state} post)", may_read=False, visitor=user is None)
+    # The same pages work: whoever may read the post (an admin, once it is deleted) reads it there. Checked
+    # second, so that no page this reader fills a cache with can replace a stale copy the viewer would get.
+    reader = admin_user if state == "deleted" else board_mod
+    check_surfaces(login(client, reader), post, f"{reader.username} ({state} post)", may_read=True)
+
+
+class BrokenPage:
+    """A test client on which one page answers `status` to everyone, as a page broken for everyone would."""
+
+    def __init__(self, client, path: str, status: int):
+        self.client, self.path, self.status = client, path, status
+
+    def get(self, url, *args, **kwargs):
+        if urlsplit(url).path == self.path:
+            return HttpResponse("<h1>Something went wrong</h1>", status=self.status)
+        return self.client.get(url, *args, **kwargs)
+
+
+@pytest.mark.parametrize("status", [403, 404])
+def test_outcome_fails_for_a_403_or_404_where_a_200_is_due(status):
+    response = HttpResponse("<h1>Something went wrong</h1>", status=status)
+    with pytest.raises(AssertionError, match=f"expected 200, got {status}"):
+        outcome(response, 200, "the topic page")
+    with pytest.raises(AssertionError, match=f"got {status}"):
+        outcome(response, LOGIN, "the reply form")
+    assert outcome(response, status, "a refusal") == "<h1>Something went wrong</h1>"
+    assert outcome(HttpResponse("<p>Don&#x27;t</p>"), 200, "a page") == "<p>Don't</p>"
+
+
+@pytest.mark.parametrize("status", [403, 404])
+def test_the_leak_check_fails_for_a_surface_broken_for_everyone(client, status, topic, bob, moderator, board_mod):
+    post = make_state("hidden", topic, bob, moderator)
+    reader = UserFactory(username="reader")
+    for surface in SURFACES.values():
+        path = urlsplit(surface.url(post)).path
+        with pytest.raises(AssertionError, match="for board_mod: expected 200"):
+            check_surfaces(BrokenPage(login(client, board_mod), path, status), post, "board_mod", may_read=True)
+        if surface.refused == 200:  # where the viewer gets the page, their own check fails too
+            with pytest.raises(AssertionError, match="for reader: expected 200"):
+                check_surfaces(BrokenPage(login(client, reader), path, status), post, "reader", may_read=False)
+    # and on the pages as they are, both checks pass
+    check_surfaces(login(client, board_mod), post, "board_mod", may_read=True)
+    check_surfaces(login(client, reader), post, "reader", may_read=False)
 
 
 @pytest.mark.parametrize("state", ["hidden", "held"])
@@ -114,13 +187,13 @@ def test_the_author_and_the_boards_moderators_still_read_a_hidden_post(client, s
     post = make_state(state, topic, bob, moderator)
     for who in (post.author, board_mod, fresh(moderator)):
         login(client, who)
-        assert SECRET in page(client.get(topic.get_absolute_url())), who.username
+        assert SECRET in outcome(client.get(topic.get_absolute_url()), 200, who.username)
 
 
 def test_admins_still_read_a_deleted_post(client, topic, bob, moderator, admin_user):
     post = make_state("deleted", topic, bob, moderator)
     login(client, admin_user)
-    assert SECRET in page(client.get(topic.get_absolute_url()))
+    assert SECRET in outcome(client.get(topic.get_absolute_url()), 200, "the topic page")
     assert post.deleted_at is not None
 
 
@@ -140,14 +213,17 @@ def test_the_freshness_report_carries_no_moderated_text_or_hidden_topic(board, t
         assert SECRET not in report and TOPIC_TITLE not in report, plan.recipient.username
     admin_client = Client()
     admin_client.force_login(admin_user)
-    overview = page(admin_client.get("/freshness/"))
+    overview = outcome(admin_client.get("/freshness/"), 200, "the freshness page")
+    assert f"{board.name}</" in overview, "the freshness page does not list the board"
     assert TOPIC_TITLE not in overview and SECRET not in overview
 
 
 def test_a_hidden_post_is_not_the_board_index_text(client, board, topic, bob, moderator):
     make_state("hidden", topic, bob, moderator)
     login(client, UserFactory(username="reader"))
-    assert SECRET not in page(client.get("/"))
+    content = outcome(client.get("/"), 200, "the board index")
+    assert board.description in content, "the board index does not list the board"
+    assert SECRET not in content
 
 
 # --- hidden topics ---------------------------------------------------------------------------------
@@ -179,7 +255,8 @@ def hidden_topic(how: str, board, bob, replier, moderator) -> object:
 
 @pytest.mark.parametrize("how", ["by case", "directly", "held"])
 @pytest.mark.parametrize("viewer", ["anonymous", "reader", "pastry_mod"])
-def test_a_hidden_topic_appears_on_no_list(client, how, viewer, board, bob, replier, moderator, pastry_mod):
+def test_a_hidden_topic_appears_on_no_list(client, how, viewer, board, bob, replier, moderator, pastry_mod,
+                                           board_mod):
     earlier = make_topic(board=board, author=UserFactory(), title="An older visible topic")
     # visitors may have the board page cached from before
     client.get(f"/b/{board.slug}/")
@@ -187,25 +264,36 @@ def test_a_hidden_topic_appears_on_no_list(client, how, viewer, board, bob, repl
     topic = hidden_topic(how, board, bob, replier, moderator)
     user = {"anonymous": None, "reader": UserFactory(username="reader"), "pastry_mod": pastry_mod}[viewer]
     login(client, user)
-    places = {
-        "board page": f"/b/{board.slug}/",
-        "board index": "/",
-        "author's profile": f"/u/{topic.author.username}/",
-        "replier's profile": f"/u/{replier.username}/",
-        "members list": "/members/",
-        "members list by posts": "/members/?sort=posts",
+    places = {  # each list, and what it shows whoever looks
+        "board page": (f"/b/{board.slug}/", "An older visible topic"),
+        "board index": ("/", board.description),
+        "author's profile": (f"/u/{topic.author.username}/", f"<h1>{topic.author.username}"),
+        "replier's profile": (f"/u/{replier.username}/", f"<h1>{replier.username}"),
+        "members list": ("/members/", f'<tr><td><a href="/u/{replier.username}/">'),
+        "members list by posts": ("/members/?sort=posts", f'<tr><td><a href="/u/{replier.username}/">'),
     }
-    leaks = [where for where, url in places.items() if TOPIC_TITLE in page(client.get(url))]
+    leaks = []
+    for where, (url, marker) in places.items():
+        content = outcome(client.get(url), 200, f"{where} for {viewer}")
+        assert marker in content, f"{where} for {viewer}: not the page, no {marker!r}"
+        if TOPIC_TITLE in content:
+            leaks.append(where)
     assert not leaks, f"the hidden topic ({how}) shows to {viewer} on: {', '.join(leaks)}"
-    for url in (topic.get_absolute_url(), f"/t/{topic.pk}/", f"/p/{topic.first_post_id}/",
-                f"/t/{topic.pk}/reply/", f"/report/topic/{topic.pk}/"):
-        response = client.get(url)
-        assert response.status_code in (302, 404), (url, response.status_code)
-        if response.status_code == 302:
-            assert "/accounts/login/" in response["Location"], url
+    forms = LOGIN if viewer == "anonymous" else 404
+    own_pages = {topic.get_absolute_url(): 404, f"/t/{topic.pk}/": 404, f"/p/{topic.first_post_id}/": 404,
+                 f"/t/{topic.pk}/reply/": forms, f"/report/topic/{topic.pk}/": forms}
+    for url, expected in own_pages.items():
+        assert TOPIC_TITLE not in outcome(client.get(url), expected, f"{url} for {viewer}")
     board.refresh_from_db()
-    assert "An older visible topic" in page(client.get(f"/b/{board.slug}/"))
     assert board.last_post_id == earlier.last_post_id
+    # the topic's own pages work for the board's moderators
+    login(client, board_mod)
+    for url in (topic.get_absolute_url(), f"/t/{topic.pk}/reply/", f"/report/topic/{topic.pk}/"):
+        assert TOPIC_TITLE in outcome(client.get(url), 200, f"{url} for board_mod")
+    for url, status in ((f"/t/{topic.pk}/", 301), (f"/p/{topic.first_post_id}/", 302)):
+        response = client.get(url)
+        assert response.status_code == status, (url, response.status_code)
+        assert response["Location"].startswith(topic.get_absolute_url()), (url, response["Location"])
 
 
 def test_a_hidden_topic_leaves_the_board_counts(board, bob, replier, moderator):
@@ -291,7 +379,7 @@ def test_the_topic_page_offers_no_write_controls_to_a_refused_member(client, sta
     others = make_post(topic=topic, author=bob, body="Bob's words.")
     user = restrict(UserFactory(username="writer"), state)
     login(client, user)
-    content = page(client.get(topic.get_absolute_url()))
+    content = outcome(client.get(topic.get_absolute_url()), 200, f"the topic page for a {state} member")
     assert 'action="/t/' not in content  # no reply form
     assert f'action="/p/{others.pk}/like/"' not in content
     assert ("suspended until" if state == "suspended" else "banned") in content

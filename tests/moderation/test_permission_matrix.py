@@ -2,7 +2,6 @@
 members get 403, moderators of another board 403 (404 for a case outside their boards), the board's
 moderators, global moderators and admins may act, except that suspend and ban need a global moderator and
 restore an admin. Every change is a POST with a CSRF token."""
-import html
 from dataclasses import dataclass
 
 import pytest
@@ -14,6 +13,7 @@ from members.models import User
 from moderation import services
 from moderation.models import Case, CaseNote, ModerationAction
 from tests.factories import BoardFactory, UserFactory, fresh, make_post, make_topic, newcomer_rank
+from tests.helpers import page
 
 pytestmark = pytest.mark.django_db
 
@@ -38,12 +38,6 @@ class World:
     topic_case: Case
     approval_case: Case
     users: dict
-
-
-
-
-def page(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """Reporting posts, topics and members: the form, who may report, one report per reporter and target,
 reports gathering into one weighted case, the rate limit, auto-hide after trusted reports, and newcomers'
 held posts waiting in the same queue."""
-import html
-import re
 from datetime import timedelta
 
 import pytest
@@ -14,28 +12,12 @@ from members.models import User
 from moderation import services
 from moderation.models import Case, ModerationAction, Report
 from tests.factories import BoardFactory, UserFactory, fresh, make_post, make_topic, newcomer_rank, rank_at
+from tests.helpers import login, messages_in, page
 
 pytestmark = pytest.mark.django_db
 
 LOGIN_URL = "/accounts/login/"
 SECRET = "The secret crumb recipe"
-
-
-
-
-def page(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def messages_in(response) -> list[str]:
-    return [html.unescape(m).strip() for m in re.findall(r'<p class="message[^"]*">(.*?)</p>',
-                                                         response.content.decode(), re.S)]
-
-
-def login(client, user):
-    client.logout()
-    client.force_login(user)
-    return client
 
 
 def reporter_of(order: int, name: str | None = None) -> User:
