@@ -15,10 +15,10 @@ LOGIN_URL = "/accounts/login/"
 
 
 def header_count(content: str) -> str | None:
-    """The unread count next to "Notices" in the header, or None when there is none."""
-    match = re.search(r'href="/notifications/">Notifications(?: <span class="count" aria-label="([^"]*)">(\d+)</span>)?</a>',
-                      content)
-    assert match, "no Notices link in the header"
+    """The unread count next to "Notifications" in the header, or None when there is none."""
+    match = re.search(r'href="/notifications/">Notifications'
+                      r'(?: <span class="count" aria-label="([^"]*)">(\d+)</span>)?</a>', content)
+    assert match, "no Notifications link in the header"
     return match.group(2) and f"{match.group(2)}|{match.group(1)}"
 
 
@@ -67,7 +67,7 @@ def test_notices_mark_read_touches_only_the_members_own(member, other):
     assert notices_mark_read(user=member) == 0
 
 
-# --- /notifications/ -----------------------------------------------------------------------------------------------------
+# --- /notifications/ ------------------------------------------------------------------------------------------
 
 
 def test_notices_page_lists_only_the_members_own(member_client, member, other):
