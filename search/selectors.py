@@ -23,7 +23,7 @@ from search.query import Term
 logger = logging.getLogger(__name__)
 
 PER_PAGE = 20
-MAX_PAGES = 50
+MAX_PAGES = 25
 RANK_WINDOW = PER_PAGE * MAX_PAGES
 RELEVANCE, NEWEST = "relevance", "newest"
 

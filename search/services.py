@@ -66,6 +66,9 @@ def reindex(*, using: str = DEFAULT_DB_ALIAS, batch_size: int = REINDEX_BATCH,
         last_id = rows[-1][0]
         if progress:
             progress(min(done, max(total, done)), max(total, done))
+    if connections[using].vendor == "postgresql":
+        with connections[using].cursor() as cursor:
+            cursor.execute("ANALYZE search_postdocument")  # the planner's word statistics, fresh
     logger.info("search index rebuilt", extra={"posts": done})
     return done
 
