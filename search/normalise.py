@@ -22,18 +22,18 @@ From the units come two token lists:
 """
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Han ideographs: Extension A, the Unified block, compatibility ideographs (NFKC maps most of them into
 # the Unified block) and the supplementary planes' extensions B-H; 〇 counts as one too.
 HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_UNITS = re.compile(rf"(?P<han>[{HAN}]+)|(?P<word>[^\W_{HAN}]+)")
+_LETTERS_AND_DIGITS = re.compile(r"[^\W_]+")  # Han characters are letters too: split out below
+_HAN_RUNS = re.compile(f"([{HAN}]+)")
 
 MAX_WORD_CHARS = 60  # longer "words" (hashes, base64) are cut: PostgreSQL caps a lexeme at 2 KB
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
     text: str
     is_han: bool
 
@@ -42,11 +42,13 @@ def units(text: str) -> list[Unit]:
     """The words and Han runs of `text`, normalised, in reading order."""
     text = unicodedata.normalize("NFKC", text or "").casefold()
     out = []
-    for match in _UNITS.finditer(text):
-        if match.lastgroup == "han":
-            out.append(Unit(match.group(), True))
-        else:
-            out.append(Unit(match.group()[:MAX_WORD_CHARS], False))
+    for run in _LETTERS_AND_DIGITS.findall(text):
+        if run.isascii():
+            out.append(Unit(run[:MAX_WORD_CHARS], False))
+            continue
+        for i, part in enumerate(_HAN_RUNS.split(run)):  # odd places hold the Han runs
+            if part:
+                out.append(Unit(part, True) if i % 2 else Unit(part[:MAX_WORD_CHARS], False))
     return out
 
 
