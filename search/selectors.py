@@ -149,9 +149,9 @@ def board_choices(*, using: str = DEFAULT_DB_ALIAS) -> list[Board]:
 
 
 def member_by_name(name: str, *, using: str = DEFAULT_DB_ALIAS) -> User | None:
-    """The member called `name`: exactly, or else ignoring case."""
-    users = list(User.objects.using(using).filter(username__iexact=name).only("id", "username")[:5])
-    return next((u for u in users if u.username == name), users[0] if users else None)
+    """The member called `name`: exactly (on the username's unique index), or else ignoring case."""
+    members = User.objects.using(using).only("id", "username")
+    return members.filter(username=name).first() or members.filter(username__iexact=name).order_by("pk").first()
 
 
 def criteria_for(data: dict, *, boards: list[Board], using: str = DEFAULT_DB_ALIAS) -> tuple[Criteria, list[str]]:
