@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from boards import signals
 from boards.models import Board, BoardModerator, Post, Topic
 from boards.rendering import render_markdown
 from boards.services import make_slug
@@ -101,6 +102,11 @@ SMALL_TOPICS = [
     (4, "第一次做欧包，求指导", 4, [
         "用了高筋粉和全麦粉各一半，发酵八小时，但是组织很紧。大家有什么建议？",
         "可以试试提高含水量到七成五，再延长冷藏发酵。",
+    ]),
+    (4, "酵种养了一周还是不发", 1, [
+        "我的酵种养了七天，每天喂两次，还是没有明显的气泡。室温大约二十度，用的是普通面粉。",
+        "试试加一点黑麦粉，放在温暖的地方。上海的冬天屋里比较冷，酵种会慢很多。",
+        "谢谢！换了黑麦粉以后第二天就翻倍了，味道也变香了。",
     ]),
     (5, "Welcome to Hearth: how this forum works", 7, [
         "This forum is for home bakers. A few things to know:\n\n1. Each board says what it's for at the top.\n"
@@ -202,6 +208,7 @@ def _load(boards_spec: list[tuple[str, str, str, str]], users: list[User], plan:
     for user in users:
         user.post_count, user.topic_count = user_stats[user.pk]
     User.objects.bulk_update(users, ["post_count", "topic_count"], batch_size=1000)
+    signals.posts_loaded.send(sender=Post)  # what is kept per post elsewhere (the search index) catches up
 
 
 @transaction.atomic
@@ -259,6 +266,18 @@ def _body(rng: random.Random) -> str:
     return "\n\n".join(paragraphs)
 
 
+# Common words for the Chinese share of the large forum: searches in Chinese have something to find.
+ZH_WORDS = ("面包 酵种 面粉 发酵 温度 烤箱 时间 水分 味道 黑麦 全麦 黄油 鸡蛋 牛奶 酵母 面团 揉面 整形 冷藏 "
+            "今天 已经 可以 觉得 因为 所以 问题 方法 朋友 学习 我们 大家 一点 非常 还是 这个 没有 成功 失败 "
+            "上海 北京 厨房 早餐 蛋糕 饼干 比例 配方 小时 分钟").split()
+ZH_SHARE = 0.2  # of the posts get a Chinese paragraph
+
+
+def _chinese_paragraph(rng: random.Random) -> str:
+    sentences = ["".join(rng.choices(ZH_WORDS, k=rng.randint(5, 12))) + "。" for _ in range(rng.randint(1, 4))]
+    return "".join(sentences)
+
+
 @transaction.atomic
 def seed_large(*, boards: int, users: int, topics: int, posts: int, seed: int, long_topic: int = 4000) -> None:
     """A deterministic large forum. Topic 1 is a long topic (`long_topic` posts) for deep-page tests."""
@@ -273,6 +292,9 @@ def seed_large(*, boards: int, users: int, topics: int, posts: int, seed: int, l
     boards_spec = [(f"Board {i + 1}", f"board-{i + 1}", f"Focus of board {i + 1}: " + " ".join(rng.choices(WORDS, k=8)),
                     "1. Be kind.\n2. Stay on topic.") for i in range(boards)]
     bodies = [_body(rng) for _ in range(400)]
+    # a separate generator, so that the English forum stays what it was for a given seed
+    zh_rng = random.Random(seed * 7919 + 1)  # noqa: S311 - demo data, not security
+    mixed_bodies = [f"{body}\n\n{_chinese_paragraph(zh_rng)}" for body in bodies]
 
     # posts per topic: one each, the long topic gets its share, the rest spread at random
     counts = [1] * topics
@@ -295,8 +317,9 @@ def seed_large(*, boards: int, users: int, topics: int, posts: int, seed: int, l
         for p in range(counts[t]):
             at = t_start + timedelta(seconds=int(gap * p) + rng.randint(0, max(int(gap) - 1, 0)) // 2)
             reply_to = rng.randrange(0, p) if p and rng.random() < 0.2 else None
-            plan_posts.append(PlannedPost(author=rng.randrange(users), body=rng.choice(bodies), at=at,
-                                          reply_to=reply_to))
+            which = rng.randrange(len(bodies))  # the same draw as rng.choice(bodies)
+            body = mixed_bodies[which] if zh_rng.random() < ZH_SHARE else bodies[which]
+            plan_posts.append(PlannedPost(author=rng.randrange(users), body=body, at=at, reply_to=reply_to))
         # keep each topic's times strictly increasing
         for a, b in zip(plan_posts, plan_posts[1:], strict=False):
             if b.at <= a.at:

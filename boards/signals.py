@@ -3,6 +3,12 @@ in their AppConfig.ready() (moderation opens approval cases and logs moderators'
 imports them."""
 from django.dispatch import Signal
 
+# A post was written (a topic's first post, or a reply; held or not). kwargs: post (its topic loaded)
+post_created = Signal()
+
+# Posts were bulk-loaded without a post_created each (the demo and bench forums). No kwargs.
+posts_loaded = Signal()
+
 # A post was held for a moderator's approval. kwargs: post
 post_held = Signal()
 

@@ -130,6 +130,7 @@ def topic_create(*, board: Board, author: User, title: str, body: str, dedupe: b
     topic.first_post, topic.last_post = post, None if held else post
     count_new_post(board_id=None if held else board.pk, post=post, new_topic=True)
     post.topic = topic
+    signals.post_created.send(sender=Post, post=post)
     if held:
         signals.post_held.send(sender=Post, post=post)
     else:
@@ -163,6 +164,7 @@ def post_create(*, topic: Topic, author: User, body: str, reply_to: Post | None 
     # A held reply takes its place in the topic at once; others see a placeholder until it is approved.
     post = Post.objects.create(topic=topic, author=author, position=topic.post_count + 1, body=body,
                                body_html=body_html, reply_to=reply_to, created_at=now, is_awaiting_approval=held)
+    signals.post_created.send(sender=Post, post=post)
     if held:
         signals.post_held.send(sender=Post, post=post)
     else:

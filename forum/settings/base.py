@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "notices",
     "boards",
     "notifications",
+    "search",
     "moderation",
     "standing",
 ]
@@ -325,6 +326,9 @@ HEARTH = {
     "REPORT_IP_RATE": (env.int("REPORT_IP_RATE_COUNT", default=30), 3600),
     "MOVE_RATE": (env.int("MOVE_RATE_COUNT", default=10), 60),
     "MOVE_IP_RATE": (env.int("MOVE_IP_RATE_COUNT", default=30), 60),
+    # Search: searches per client address per minute, and how long the database may spend on one
+    "SEARCH_IP_RATE": (env.int("SEARCH_IP_RATE_COUNT", default=60), 60),
+    "SEARCH_TIMEOUT_MS": env.int("SEARCH_TIMEOUT_MS", default=3000),
 }
 
 CELERY_BEAT_SCHEDULE = {

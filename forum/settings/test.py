@@ -20,6 +20,9 @@ if not env("DATABASE_URL", default="").startswith(("postgres", "postgresql")):
     )
 
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Search's SQLite backend (FTS5) is tested on a real SQLite database beside the suite's PostgreSQL: only the
+# tests that ask for this alias (tests/search) create and migrate it, in memory.
+DATABASES["search_sqlite"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The Celery integration test runs a real worker in another process and reads its mail from files.
 EMAIL_BACKEND = os.environ.get("HEARTH_TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
