@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("notices.urls")),
     path("", include("standing.urls")),
+    path("", include("stats.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "boards",
     "moderation",
     "standing",
+    "stats",
 ]
 
 MIDDLEWARE = [
@@ -331,6 +332,11 @@ CELERY_BEAT_SCHEDULE = {
     "ranks-nightly": {
         "task": "standing.tasks.recompute_ranks_nightly",
         "schedule": crontab(hour=HEARTH["RANKS_HOUR"], minute=15),
+    },
+    # after the rank recompute, so the day's promotions and drops are in its rows
+    "stats-rollup-nightly": {
+        "task": "stats.tasks.rollup_stats_nightly",
+        "schedule": crontab(hour=HEARTH["RANKS_HOUR"], minute=45),
     },
     "stale-cases-daily": {
         "task": "moderation.tasks.remind_stale_cases",
