@@ -17,7 +17,7 @@ from stats.models import MemberCohort
 from stats.rollup import rollup_range
 from stats.selectors import Period, cohort_table, first_reply_spreads, period_from, unanswered_topics
 from tests.factories import BoardFactory, UserFactory, make_board_moderator, rank_at
-from tests.stats.helpers import at, days_ago, like_at, member, reply_at, topic_at, today, visit
+from tests.stats.helpers import at, days_ago, like_at, member, reply_at, today, topic_at, visit
 
 pytestmark = pytest.mark.django_db
 
