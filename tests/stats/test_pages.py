@@ -18,6 +18,7 @@ from stats.rollup import rollup_range
 from stats.selectors import Period, cohort_table, first_reply_spreads, period_from, unanswered_topics
 from tests.factories import BoardFactory, UserFactory, make_board_moderator, rank_at
 from tests.stats.helpers import at, days_ago, like_at, member, reply_at, today, topic_at, visit
+from tests.test_headers import inline_parts
 
 pytestmark = pytest.mark.django_db
 
@@ -262,3 +263,13 @@ def test_the_pages_query_count_does_not_grow_with_the_period_or_the_data(admin_c
     assert queries_for(admin_client, "/stats/?days=30") == baseline
     board_counts = {days: queries_for(admin_client, f"/stats/b/bread/?days={days}") for days in (7, 365)}
     assert len(set(board_counts.values())) == 1 and board_counts[7] <= 25, board_counts
+
+
+def test_the_pages_speak_chinese_and_need_nothing_the_policy_forbids(admin_client, history):
+    html = admin_client.get("/stats/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<h1>社区健康</h1>" in html and "按注册批次的留存" in html and "首次回复中位时间（小时）" in html
+    assert "今天到目前为止" in html and "各项指标的含义" in html
+    for url in ("/stats/", "/stats/?days=365&staff=1", "/stats/b/bread/"):
+        assert inline_parts(admin_client.get(url).content.decode()) == [], url
+    rows = csv_rows(admin_client.get("/stats/csv/boards.csv", HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    assert rows[0][0] == "版块"
