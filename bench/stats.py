@@ -86,8 +86,8 @@ def seed(rng: random.Random) -> None:
 
 def main() -> None:
     call_command("migrate", "--noinput", verbosity=0)
-    ensure_default_ladder(Rank)
     seed(random.Random(1))
+    ensure_default_ladder(Rank)  # the flush removed it
     yesterday = d.today() - timedelta(days=1)
     first = rollup_range(yesterday - timedelta(days=DAYS - 1), yesterday)
     print(f"[bench] stats: first rollup of {DAYS} days: {first.seconds:.1f} s "
