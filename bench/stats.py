@@ -24,6 +24,7 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ.setdefault("STAFF_MFA_REQUIRED", "0")  # the bench admin has no second factor; timing only
 
 from guard import BenchRefused, check_bench_database  # noqa: E402
 
@@ -86,6 +87,7 @@ def seed(rng: random.Random) -> None:
 
 def main() -> None:
     call_command("migrate", "--noinput", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)  # the production settings serve from the manifest
     seed(random.Random(1))
     ensure_default_ladder(Rank)  # the flush removed it
     yesterday = d.today() - timedelta(days=1)
