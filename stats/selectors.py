@@ -245,25 +245,30 @@ def first_reply_spreads(period: Period, *, by_board: bool) -> dict[tuple, object
     return spreads(rows, F("wait_seconds"), ["current", "board_id"] if by_board else ["current"])
 
 
-def unanswered_topics(period: Period, board: Board | None = None):
+def unanswered_topics(period: Period, board: Board | None = None, *, rolled_until: date | None = None):
     """Topics created in the period, older than UNANSWERED_HOURS, with no counted reply from anyone but their
-    author. Only topics the rollup found unanswered (or newer than it) are checked against the posts."""
+    author. Only the topics the rollup (up to `rolled_until`) found unanswered, and the topics newer than it,
+    are checked against the posts: a few, whatever the forum's size."""
     now = timezone.now()
+    if rolled_until is None:
+        candidates = Q()
+    else:
+        candidates = Q(stats_response__isnull=False, stats_response__first_reply_at__isnull=True) | Q(
+            created_at__gte=d.day_start(rolled_until + timedelta(days=1)))
     replies = Post.objects.filter(d.counted_posts_q(), topic_id=OuterRef("pk"), position__gt=1).exclude(
         author_id=OuterRef("author_id"))
     topics = (Topic.objects.filter(is_hidden=False, created_at__gte=d.day_start(period.start),
                                    created_at__lte=now - timedelta(hours=d.UNANSWERED_HOURS))
               .exclude(d.spam_q("author__"))
-              .filter(Q(stats_response__isnull=True) | Q(stats_response__first_reply_at__isnull=True))
-              .exclude(Exists(replies)))
+              .filter(candidates).exclude(Exists(replies)))
     return topics if board is None else topics.filter(board=board)
 
 
 UNANSWERED_LISTED = 50
 
 
-def _unanswered(period: Period, board: Board | None):
-    topics = unanswered_topics(period, board)
+def _unanswered(period: Period, board: Board | None, rolled_until: date | None):
+    topics = unanswered_topics(period, board, rolled_until=rolled_until)
     counts = dict(topics.values_list("board_id").order_by().annotate(n=Count("id")).values_list("board_id", "n"))
     now = timezone.now()
     listed = []
@@ -504,8 +509,8 @@ def forum_page(period: Period) -> dict:
     s, e, ps, pe, n = period.start, period.end, period.prev_start, period.prev_end, period.days
     first_reply = first_reply_spreads(period, by_board=True)
     forum_reply = first_reply_spreads(period, by_board=False)
-    unanswered_counts, unanswered_list = _unanswered(period, None)
     mature = max((day for day in rows if day <= e), default=None)
+    unanswered_counts, unanswered_list = _unanswered(period, None, mature)
     summary = [
         Figure("signups", _("Signups"), _sum(rows, s, e, "signups"), _sum(rows, ps, pe, "signups")),
         Figure("active", _("Active members"), _at(rows, e, f"active_{n}"), _at(rows, pe, f"active_{n}")),
@@ -554,7 +559,8 @@ def board_page(period: Period, board: Board) -> dict:
     live = live_today(period, board)
     s, e, ps, pe, n = period.start, period.end, period.prev_start, period.prev_end, period.days
     first_reply = first_reply_spreads(period, by_board=True)
-    unanswered_counts, unanswered_list = _unanswered(period, board)
+    rolled_until = last_rolled_day()
+    unanswered_counts, unanswered_list = _unanswered(period, board, rolled_until)
     summary = [
         Figure("posting", _("Posting members"), _at(rows, e, f"posters_{n}") or 0,
                _at(rows, pe, f"posters_{n}") or 0),
@@ -581,7 +587,7 @@ def board_page(period: Period, board: Board) -> dict:
         "summary": summary, "responses": responses, "moderation": moderation, "charts": daily_charts,
         "tables": tables, "live": live, "unanswered": unanswered_list,
         "unanswered_total": unanswered_counts.get(board.pk, 0), "pipeline": pipeline_data, "quiet": quiet,
-        "missing_days": _missing_after(last_rolled_day(), period),
+        "missing_days": _missing_after(rolled_until, period),
     }
 
 

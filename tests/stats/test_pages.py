@@ -115,6 +115,9 @@ def test_a_47_hour_old_topic_is_not_unanswered_and_a_49_hour_old_one_is():
     titles = list(unanswered_topics(period()).order_by("created_at").values_list("title", flat=True))
     assert titles == ["Hidden reply only", "Own reply only", "Old"]
     assert old.pk in set(unanswered_topics(period()).values_list("pk", flat=True))
+    rollup_range(days_ago(5), days_ago(1))  # with the rollup: only its unanswered topics (and newer) are checked
+    rolled = unanswered_topics(period(), rolled_until=days_ago(1)).order_by("created_at")
+    assert list(rolled.values_list("title", flat=True)) == titles
 
 
 def test_unanswered_topics_are_listed_oldest_first_with_links(admin_client):
