@@ -4,7 +4,8 @@
 # a topic page and page 200 of the 4,000-post topic. Everything runs on loopback and stops by PID.
 #
 # Settings: BENCH_SECONDS (10), BENCH_CONNECTIONS (4), BENCH_PORT (8131), BENCH_REUSE=1 (keep the
-# seeded database from the last run), KEEP_SERVICES=1; SERVICES_DIR, PGPORT, REDIS_PORT, ... go to
+# seeded database from the last run), BENCH_RANKS=0 / BENCH_STATS=0 (skip those steps), BENCH_STATS_REUSE=1
+# (keep the 1,000,000-post forum of the last stats step), KEEP_SERVICES=1; SERVICES_DIR, PGPORT, REDIS_PORT, ... go to
 # scripts/services.sh.
 #
 # The bench flushes and reseeds its database, so it runs only on its own: the database hearth_bench of
@@ -71,5 +72,15 @@ if [ "${BENCH_RANKS:-1}" = 1 ]; then
     tail -n 30 "$RANKS_ERR" >&2
     exec_status=1
   fi
+fi
+# community health on 1,000,000 posts and 10,000 members: the nightly rollup and /stats/ (BENCH_STATS=0 skips
+# it; it reseeds the database, so the next bench seeds its 100,000 posts again)
+if [ "${BENCH_STATS:-1}" = 1 ]; then
+  STATS_ERR="$(mktemp)"
+  if ! .venv/bin/python bench/stats.py 2>"$STATS_ERR" | grep '^\[bench\]'; then
+    tail -n 30 "$STATS_ERR" >&2
+    exec_status=1
+  fi
+  rm -f "$STATS_ERR"
 fi
 exit "$exec_status"

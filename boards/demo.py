@@ -10,14 +10,16 @@ from datetime import datetime, timedelta
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from boards import signals
-from boards.models import Board, BoardModerator, Post, Topic
+from boards.models import Board, BoardModerator, Post, PostLike, Topic
 from boards.rendering import render_markdown
 from boards.services import make_slug
 from members.default_ladder import ensure_default_ladder
-from members.models import Rank, User
+from members.models import MemberVisit, PromotionProposal, Rank, RankChange, User
 
 DEMO_PASSWORD = "hearth-demo"  # noqa: S105 - documented demo accounts, local only
 
@@ -213,22 +215,140 @@ def _load(boards_spec: list[tuple[str, str, str, str]], users: list[User], plan:
 
 @transaction.atomic
 def seed_small() -> None:
-    now = timezone.now()
+    """About 120 days of believable history: founders, then members joining faster and faster, topics
+    answered quickly, a few late and a few never, visits, likes and promotions. Deterministic (a seeded
+    random generator, times counted back from now)."""
+    now = timezone.now().replace(microsecond=0)
     rng = random.Random(7)  # noqa: S311 - demo data, not security
-    users = _make_users(SMALL_USERS, joined=[now - timedelta(days=60 - i * 5) for i in range(len(SMALL_USERS))])
-    plan = []
+    founders = [now - timedelta(days=DEMO_DAYS + 10 - i * 3) for i in range(len(SMALL_USERS))]
+    newcomers = [now - timedelta(days=int(DEMO_DAYS * (1 - ((i + 1) / DEMO_NEWCOMERS) ** 0.7)) + 1,
+                                 hours=rng.randint(0, 20)) for i in range(DEMO_NEWCOMERS)]
+    users = _make_users(SMALL_USERS + [f"baker{i + 1:02d}" for i in range(DEMO_NEWCOMERS)],
+                        joined=founders + newcomers)
+    joined = founders + newcomers
+    plan = _history_plan(rng, now, joined)
     for i, (board, title, author, bodies) in enumerate(SMALL_TOPICS):
         start = now - timedelta(days=20 - i * 2, hours=rng.randint(0, 12))
         posts = []
         for j, body in enumerate(bodies):
-            who = author if j == 0 else (author + j * 3) % len(users)
+            who = author if j == 0 else (author + j * 3) % len(SMALL_USERS)
             if j and who == author and j != len(bodies) - 1:
-                who = (who + 1) % len(users)
+                who = (who + 1) % len(SMALL_USERS)
             posts.append(PlannedPost(author=who, body=body, at=start + timedelta(hours=j * 3 + rng.randint(0, 2)),
                                      reply_to=(j - 1) if j >= 2 else None))
         plan.append(PlannedTopic(board=board, title=title, posts=posts, pinned=(board == 5)))
     _load(SMALL_BOARDS, users, plan)
     _demo_standing(users)
+    _demo_activity(rng, now, users, joined)
+    signals.demo_seeded.send(sender=Board, users=users)
+
+
+DEMO_DAYS = 120
+DEMO_NEWCOMERS = 40
+DEMO_TITLES = [
+    "Best flour for a first loaf?", "Why is my crust so pale?", "Overnight proof in the fridge: how long?",
+    "Starter went flat after travel", "Banneton or bowl with a towel?", "Sticky dough, what am I doing wrong?",
+    "Rye starter vs wheat starter", "My loaf is gummy inside", "How much steam in a home oven?",
+    "Stretch and folds: how many?", "Focaccia that stays soft", "Whole wheat that rises", "Scoring patterns",
+    "Bagels: boil or steam?", "Cold kitchen, slow rise", "Salt: when to add it?", "Baguette shaping help",
+    "Levain timing for a morning bake", "Hydration numbers explained?", "Seeded crust that stays on",
+    "Is a lame worth it?", "Spelt loaf collapsed", "Brioche by hand", "Sourdough pizza schedule",
+]
+
+
+def _history_plan(rng: random.Random, now: datetime, joined: list[datetime]) -> list[PlannedTopic]:
+    """Generated topics over the demo's days: most answered within hours, a few late, a few never."""
+    plan = []
+    for n in range(78):
+        start = now - timedelta(days=DEMO_DAYS - 3 - n * (DEMO_DAYS - 6) / 78, hours=rng.randint(0, 12))
+        members = [i for i, when in enumerate(joined) if when < start]
+        author = rng.choice(members)
+        posts = [PlannedPost(author=author, body=_body(rng), at=start)]
+        roll = rng.random()
+        if n % 13 == 5:
+            replies, delay = 0, 0.0  # never answered
+        else:
+            replies = rng.randint(1, 5)
+            delay = rng.uniform(0.3, 8) if roll < 0.7 else rng.uniform(8, 30) if roll < 0.92 else rng.uniform(30, 80)
+        at = start + timedelta(hours=delay)
+        for r in range(replies):
+            helpers = [i for i, when in enumerate(joined) if when < at and i != author]
+            if at >= now - timedelta(minutes=10) or not helpers:
+                break
+            who = rng.choice(helpers) if r or rng.random() > 0.1 else author
+            posts.append(PlannedPost(author=who, body=_body(rng), at=at,
+                                     reply_to=0 if r and rng.random() < 0.3 else None))
+            at += timedelta(hours=rng.uniform(1, 20))
+        plan.append(PlannedTopic(board=rng.choice([0, 1, 1, 2, 2, 3, 4, 5]), title=DEMO_TITLES[n % len(DEMO_TITLES)],
+                                 posts=posts))
+    return plan
+
+
+def _demo_activity(rng: random.Random, now: datetime, users: list[User], joined: list[datetime]) -> None:
+    """Visits (each member keeps a habit of their own, some fading away), likes, and rank history."""
+    today = timezone.localdate(now)
+    visits = []
+    for user, when in zip(users, joined, strict=True):
+        habit, fades = rng.uniform(0.15, 0.8), rng.random() < 0.35
+        first = timezone.localdate(when)
+        for k in range((today - first).days + 1):
+            chance = habit * (0.97 ** k if fades else 1.0)
+            if k == 0 or rng.random() < chance:
+                visits.append(MemberVisit(member_id=user.pk, day=first + timedelta(days=k)))
+    MemberVisit.objects.bulk_create(visits, batch_size=2000)
+    per_member = MemberVisit.objects.filter(member_id=OuterRef("pk")).order_by().values("member_id")
+    User.objects.filter(pk__in=[u.pk for u in users]).update(
+        days_visited=Subquery(per_member.annotate(n=Count("id")).values("n")),
+        last_visit_on=Subquery(per_member.annotate(last=Max("day")).values("last")))
+
+    likes, moments = [], []
+    for post in Post.objects.filter(position__gt=1).order_by("id").values("id", "author_id", "created_at"):
+        if rng.random() < 0.45:
+            likers = rng.sample([u for u in users if u.pk != post["author_id"]], rng.randint(1, 3))
+            for liker in likers:
+                likes.append(PostLike(post_id=post["id"], member_id=liker.pk))
+                moments.append(min(post["created_at"] + timedelta(hours=rng.uniform(0.5, 30)),
+                                   now - timedelta(minutes=5)))
+    PostLike.objects.bulk_create(likes, batch_size=2000)
+    for like, when in zip(likes, moments, strict=True):  # auto_now_add stamped them all now: back to their moment
+        like.created_at = when
+    PostLike.objects.bulk_update(likes, ["created_at"], batch_size=2000)
+    Post.objects.update(like_count=Coalesce(Subquery(PostLike.objects.filter(post_id=OuterRef("pk")).order_by()
+                                                     .values("post_id").annotate(n=Count("id")).values("n")), 0))
+    given = PostLike.objects.filter(member_id=OuterRef("pk")).order_by().values("member_id").annotate(n=Count("id"))
+    received = PostLike.objects.filter(post__author_id=OuterRef("pk")).order_by().values("post__author_id").annotate(
+        n=Count("id"))
+    User.objects.update(likes_given=Coalesce(Subquery(given.values("n")), 0),
+                        likes_received=Coalesce(Subquery(received.values("n")), 0))
+
+    # rank history: each founder climbed to their rank step by step; newcomers who came back became Members
+    ladder = {r.order: r for r in Rank.objects.all()}
+    changes = []
+    orders = [4, 3, 2, 2, 1, 1, 1, 0]
+    for user, when, order in zip(users, joined, orders + [0] * DEMO_NEWCOMERS, strict=True):
+        for step in range(1, order + 1):
+            changes.append((RankChange(member_id=user.pk, kind=RankChange.Kind.PROMOTED, from_rank=ladder[step - 1],
+                                       to_rank=ladder[step], reason="Demo"),
+                            when + timedelta(days=3 + 25 * (step - 1))))
+    member_rank = ladder[1]
+    for user, when in list(zip(users, joined, strict=True))[len(SMALL_USERS):]:
+        if when < now - timedelta(days=4) and rng.random() < 0.6:
+            promoted = when + timedelta(days=rng.randint(2, 4), hours=rng.randint(0, 20))
+            changes.append((RankChange(member_id=user.pk, kind=RankChange.Kind.PROMOTED, from_rank=ladder[0],
+                                       to_rank=member_rank, reason="Demo"), promoted))
+            User.objects.filter(pk=user.pk).update(rank=member_rank, rank_order=1)
+    for user in users[5:7]:  # two Regulars who went quiet and dropped back
+        changes.append((RankChange(member_id=user.pk, kind=RankChange.Kind.DROPPED, from_rank=ladder[2],
+                                   to_rank=ladder[1], reason="Demo"), now - timedelta(days=rng.randint(3, 40))))
+    changes.append((RankChange(member_id=users[0].pk, kind=RankChange.Kind.MODERATOR_GRANTED,
+                               board=Board.objects.get(slug="sourdough-starters"), reason="Demo"),
+                    now - timedelta(days=50)))
+    RankChange.objects.bulk_create([c for c, _ in changes])
+    for change, when in changes:
+        change.created_at = min(when, now)
+    RankChange.objects.bulk_update([c for c, _ in changes], ["created_at"])
+    PromotionProposal.objects.create(member=users[1], board=Board.objects.get(slug="bread-techniques"),
+                                     numbers={"posts_in_board": 12, "posts_everywhere": 18, "share": 0.67})
 
 
 def _demo_standing(users: list[User]) -> None:

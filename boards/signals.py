@@ -16,6 +16,10 @@ post_held = Signal()
 # title_after
 post_edited = Signal()
 
+# The demo forum of `seed_demo` was loaded (inside its transaction): higher layers add their own demo
+# history. kwargs: users (the demo members, oldest first)
+demo_seeded = Signal()
+
 # A topic was retitled or moved. kwargs: topic, actor, before, after, log_it (False when the caller logs
 # it itself)
 topic_moved = Signal()

@@ -59,6 +59,7 @@ def board_detail(request, slug):
         "moderators": selectors.board_moderators(board=board),
         "can_start_topic": permissions.can_start_topic(request.user, board),
         "can_schedule": permissions.can_schedule_topics(request.user, board),
+        "can_moderate_board": permissions.can_moderate(request.user, board),
         "page_base_url": links.board_url(board.slug),
         **_fragment_context(request),
     })

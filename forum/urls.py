@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("notices.urls")),
     path("", include("standing.urls")),
     path("", include("search.urls")),
+    path("", include("stats.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),

@@ -41,6 +41,8 @@ log "seed_demo --if-empty"
 "$PY" manage.py seed_demo --if-empty
 log "ensure_admin"
 "$PY" manage.py ensure_admin
+log "rollup_stats (the community-health figures of the days since the last run; beat does it nightly)"
+"$PY" manage.py rollup_stats
 
 # ---------------------------------------------------------------- serve
 log "serving on http://127.0.0.1:$PORT/  (Ctrl-C stops)"

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "search",
     "moderation",
     "standing",
+    "stats",
 ]
 
 MIDDLEWARE = [
@@ -339,6 +340,11 @@ CELERY_BEAT_SCHEDULE = {
     "ranks-nightly": {
         "task": "standing.tasks.recompute_ranks_nightly",
         "schedule": crontab(hour=HEARTH["RANKS_HOUR"], minute=15),
+    },
+    # after the rank recompute, so the day's promotions and drops are in its rows
+    "stats-rollup-nightly": {
+        "task": "stats.tasks.rollup_stats_nightly",
+        "schedule": crontab(hour=HEARTH["RANKS_HOUR"], minute=45),
     },
     "stale-cases-daily": {
         "task": "moderation.tasks.remind_stale_cases",
