@@ -126,7 +126,8 @@ class ReplicaHealth:
     def _set(cls, state: str, *, usable: bool, detail: str) -> None:
         if state != cls._state:
             if usable:
-                logger.info("replica usable again: reads go to the replica (%s)", detail,
+                logger.info("replica %s: reads go to the replica (%s)",
+                            "in use" if cls._state == "unknown" else "usable again", detail,
                             extra={"replica_state": state})
             else:
                 logger.warning("replica %s: reads go to the primary (%s)", state, detail,
