@@ -6,6 +6,7 @@
 #   make lint                ruff check .
 #   make messages            update and compile the zh_Hans translations (needs gettext)
 #   make bench               bench/run.sh
+#   make cluster-test        two web nodes behind nginx, a primary and a streaming replica, workers and beat (~2 min)
 #   make services-start / services-stop     the private PostgreSQL/Redis of scripts/services.sh
 #   make clean               stop those services, delete var/ and staticfiles/
 
@@ -16,10 +17,10 @@ PYTHON := $(VENV)/bin/python
 export PYTEST_ARGS
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bench lint messages services-start services-stop clean
+.PHONY: help run test bench cluster-test lint messages services-start services-stop clean
 
 help:
-	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
 
 run:
 	PORT=$(PORT) bash scripts/run.sh
@@ -30,6 +31,9 @@ test:
 
 bench:
 	bash bench/run.sh
+
+cluster-test:
+	bash scripts/cluster_test.sh
 
 lint:
 	@test -x $(VENV)/bin/ruff || { echo "no $(VENV)/bin/ruff yet: run 'make test' once (it creates $(VENV) with the dev tools)"; exit 1; }

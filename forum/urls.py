@@ -23,6 +23,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler500 = "forum.views.server_error"  # a database outage answers 503 (forum/outage.py)
+
 if settings.DEBUG:
     # Let `make run` show the custom error pages at /__errors/404 etc.
     urlpatterns += [path("__errors/<int:code>", views.error_preview)]

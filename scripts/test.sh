@@ -10,8 +10,11 @@
 #   5. lint-imports + scripts/check_imports.py  (the apps stand in layers; no cycles; see pyproject.toml)
 #   6. makemigrations --check --dry-run   (fails when a model change has no migration)
 #   7. pytest                              (config in pyproject.toml; tests in tests/)
+#   8. the cluster check (scripts/cluster_test.sh, about 2 minutes): two web nodes behind nginx, a primary
+#      and a streaming replica, two Celery workers and beat, on servers of its own; run with the whole
+#      suite (no PYTEST_ARGS, no arguments), or always with CLUSTER_TEST=1, never with CLUSTER_TEST=0
 #
-# The exit code is pytest's (or that of the first earlier step that failed).
+# The exit code is pytest's (or that of the first earlier step that failed), else the cluster check's.
 #
 # Settings (environment):
 #   PYTEST_ARGS     extra pytest arguments, shell-quoted:  PYTEST_ARGS='-x -m "not browser"'
@@ -202,4 +205,21 @@ if [ "$rc" = 5 ] && [ "${ALLOW_NO_TESTS:-0}" = 1 ]; then
   rc=0
 fi
 log "pytest exit code: $rc"
+
+# ---------------------------------------------------------------- 8. cluster
+run_cluster="${CLUSTER_TEST:-auto}"
+if [ "$run_cluster" = auto ]; then
+  run_cluster=0
+  [ -z "${PYTEST_ARGS:-}" ] && [ "$#" -eq 0 ] && run_cluster=1
+fi
+if [ "$run_cluster" = 1 ]; then
+  begin "cluster"
+  cluster_rc=0
+  bash scripts/cluster_test.sh || cluster_rc=$?
+  end
+  log "cluster check exit code: $cluster_rc"
+  [ "$rc" = 0 ] && rc=$cluster_rc
+else
+  log "cluster check skipped (it runs with the whole suite, or with CLUSTER_TEST=1; make cluster-test runs it alone)"
+fi
 exit "$rc"

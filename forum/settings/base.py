@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "forum.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "forum.middleware.DatabaseOutageMiddleware",    # the database cannot be reached: 503, not 500
+    "forum.middleware.ReplicaReadsMiddleware",      # GETs read from the replica, when there is one
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -119,6 +121,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # each query once per connection instead of on every request (planning cost more than running them).
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", env.bool("DB_SERVER_SIDE_BINDING", default=True))
+    # a database that cannot be reached answers 503 within seconds (forum/outage.py), not at gunicorn's timeout
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
+# An optional PostgreSQL streaming replica for reads (forum/db_router.py): GET pages read from it, except
+# inside transactions, for sessions, members and permissions, and for a client that wrote within
+# DATABASE_REPLICA_PIN_SECONDS; while it is down or lags more than DATABASE_REPLICA_MAX_LAG_SECONDS (asked
+# every DATABASE_REPLICA_CHECK_SECONDS per process) every read goes to the primary.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.float("DATABASE_REPLICA_MAX_LAG_SECONDS", default=5.0)
+DATABASE_REPLICA_CHECK_SECONDS = env.float("DATABASE_REPLICA_CHECK_SECONDS", default=2.0)
+# long enough for the replica to have caught up with a write when the pin runs out (lag bound + one check)
+DATABASE_REPLICA_PIN_SECONDS = env.int(
+    "DATABASE_REPLICA_PIN_SECONDS", default=int(DATABASE_REPLICA_MAX_LAG_SECONDS + DATABASE_REPLICA_CHECK_SECONDS) + 1)
+DATABASE_ROUTERS = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"].setdefault("OPTIONS", {})
+    DATABASES["replica"]["OPTIONS"].setdefault("server_side_binding", env.bool("DB_SERVER_SIDE_BINDING", default=True))
+    DATABASES["replica"]["OPTIONS"].setdefault("connect_timeout", env.int("DB_REPLICA_CONNECT_TIMEOUT", default=2))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["forum.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -214,6 +239,7 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Hearth <hearth@localhost>")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=None)  # for EMAIL_BACKEND=...filebased.EmailBackend
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: without REDIS_URL, tasks run in-process (eagerly).
