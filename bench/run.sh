@@ -73,6 +73,15 @@ if [ "${BENCH_RANKS:-1}" = 1 ]; then
     exec_status=1
   fi
 fi
+# a reply to a topic with 5,000 watchers: the web request (the fan-out is in the task) (BENCH_NOTIFY=0 skips it)
+if [ "${BENCH_NOTIFY:-1}" = 1 ]; then
+  NOTIFY_ERR="$(mktemp)"
+  if ! .venv/bin/python bench/notifications.py 2>"$NOTIFY_ERR" | grep '^\[bench\]'; then
+    tail -n 30 "$NOTIFY_ERR" >&2
+    exec_status=1
+  fi
+  rm -f "$NOTIFY_ERR"
+fi
 # community health on 1,000,000 posts and 10,000 members: the nightly rollup and /stats/ (BENCH_STATS=0 skips
 # it; it reseeds the database, so the next bench seeds its 100,000 posts again)
 if [ "${BENCH_STATS:-1}" = 1 ]; then

@@ -1,5 +1,6 @@
 """Writes for notices. The recipient's unread counter moves in the same transaction as the notice."""
 import logging
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -54,10 +55,18 @@ def notices_create_bulk(*, items: Iterable[dict], batch_size: int = 2000) -> int
                       title="", body="", url=item.get("url", ""), kind=item.get("kind", Notice.Kind.GENERAL))
                for item in items]
     Notice.objects.bulk_create(notices, batch_size=batch_size)
-    ids = [n.recipient_id for n in notices]
-    for i in range(0, len(ids), 5000):
-        User.objects.filter(pk__in=ids[i:i + 5000]).update(unread_notice_count=F("unread_notice_count") + 1)
+    _count_unread([n.recipient_id for n in notices])
     return len(notices)
+
+
+def _count_unread(recipient_ids: list[int]) -> None:
+    """Each recipient's unread counter up by their number of new notices (one member may get several)."""
+    by_count: dict[int, list[int]] = {}
+    for member_id, n in Counter(recipient_ids).items():
+        by_count.setdefault(n, []).append(member_id)
+    for n, members in by_count.items():
+        for i in range(0, len(members), 5000):
+            User.objects.filter(pk__in=members[i:i + 5000]).update(unread_notice_count=F("unread_notice_count") + n)
 
 
 @transaction.atomic
@@ -140,9 +149,7 @@ def deliver(*, items: list[NewNotice], now=None) -> int:
         notice.email_state, notice.email_due_at = state, due
         notices.append(notice)
     Notice.objects.bulk_create(notices, batch_size=1000)
-    ids = [n.recipient_id for n in notices]
-    for i in range(0, len(ids), 5000):
-        User.objects.filter(pk__in=ids[i:i + 5000]).update(unread_notice_count=F("unread_notice_count") + 1)
+    _count_unread([n.recipient_id for n in notices])
     return len(notices)
 
 

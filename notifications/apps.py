@@ -12,8 +12,9 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         # Django's app registry must be ready before these load
         from boards import signals
-        from notifications import notice_kinds, receivers
+        from notifications import demo, notice_kinds, receivers
 
         notice_kinds.register_all()
+        signals.demo_seeded.connect(demo.add_demo_notifications, dispatch_uid="notifications.demo")
         signals.post_published.connect(receivers.post_published, dispatch_uid="notifications.post_published")
         signals.post_liked.connect(receivers.post_liked, dispatch_uid="notifications.post_liked")

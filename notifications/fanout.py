@@ -115,7 +115,7 @@ def fan_out(post_id: int) -> int:
     reasons = recipients_for(post)
     ordered = sorted(reasons)
     made = 0
-    for number, start in enumerate(range(0, len(ordered), CHUNK)):
+    for number, start in enumerate(range(0, max(len(ordered), 1), CHUNK)):  # an empty fan-out is marked done too
         chunk = {member_id: reasons[member_id] for member_id in ordered[start:start + CHUNK]}
         try:
             with transaction.atomic():

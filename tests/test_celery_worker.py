@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from boards import freshness
 from boards.models import Board, FreshnessReminder
@@ -104,3 +105,33 @@ def test_a_real_worker_delivers_the_daily_reminder_exactly_once(worker, settings
     assert "succeeded" in log
     # the worker logs through the project's LOGGING: the app's own lines, with their extra fields
     assert "INFO boards.tasks freshness check done reminders=1" in log, log
+
+
+def test_a_real_worker_notifies_and_emails_each_member_once(worker):
+    """The fan-out and the email task, each sent twice (a retry, a second beat): one notice per watcher,
+    one email per member."""
+    from boards import services as board_services
+    from notices.models import Notice
+    from notifications.models import FanoutMark, TopicWatch
+
+    board = BoardFactory(name="Crumb")
+    author = UserFactory(username="writer")
+    topic = board_services.topic_create(board=board, author=author, title="Open crumb", body="How?")
+    wait_for(lambda: FanoutMark.objects.filter(post_id=topic.first_post_id).exists(), what="the first fan-out")
+    watchers = [UserFactory(username=f"watcher{i}") for i in range(3)]
+    for watcher in watchers:
+        TopicWatch.objects.create(member=watcher, topic=topic, level="watching")
+    Notice.objects.all().delete()
+    post = board_services.post_create(topic=topic, author=UserFactory(username="helper"), body="Like this.")
+    for _ in range(2):
+        assert celery_app.send_task("notifications.fan_out", args=[post.pk], queue=worker["queue"]).get(
+            timeout=60, disable_sync_subtasks=False) in (0, 4)
+    assert Notice.objects.filter(dedupe_key=f"post:{post.pk}").count() == 4  # three watchers and the author
+    # the watchers' notices wait for the digest (the default for watched topics); the author's reply is due
+    Notice.objects.filter(email_state="pending").update(email_due_at=timezone.now() - timedelta(minutes=1))
+    for _ in range(2):
+        celery_app.send_task("notices.send_due_emails", queue=worker["queue"]).get(timeout=60,
+                                                                                  disable_sync_subtasks=False)
+    mails = list(worker["mail_dir"].iterdir())
+    assert len(mails) == 1, worker["log"].read_text()
+    assert "To: writer@example.com" in mails[0].read_text()

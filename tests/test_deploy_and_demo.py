@@ -66,6 +66,19 @@ def test_the_small_demo_loads_once():
         assert_counters_exact(board)
 
 
+@pytest.mark.django_db
+def test_the_small_demo_has_unread_notifications_for_its_members():
+    from members.models import User
+    from notices.models import Notice
+
+    call_command("seed_demo", if_empty=True)
+    told = User.objects.filter(unread_notice_count__gt=0)
+    assert told.count() >= 2
+    for member in told:  # the counter matches the notices
+        assert Notice.objects.filter(recipient=member, read_at__isnull=True).count() == member.unread_notice_count
+    assert Notice.objects.filter(verb="replied_topic").exists()
+
+
 @pytest.mark.parametrize("weak", [
     "bench-only-secret-key",                                     # short
     "a" * 30 + "b" * 30,                                         # long but only two different characters

@@ -234,7 +234,7 @@ def test_the_fan_out_costs_the_same_queries_for_5_or_300_watchers(board, alice, 
     topic = make_topic(board=board, author=alice)
 
     def queries(n):
-        for i in range(n):
+        for _ in range(n):
             TopicWatch.objects.create(member=UserFactory(), topic=topic, level="watching")
         post = board_services.post_create(topic=topic, author=bob, body=f"Post for {n}.")
         with CaptureQueriesContext(connection) as ctx:
@@ -304,3 +304,13 @@ def test_a_watch_needs_a_topic_the_member_can_see(client, board, alice, board_mo
     assert client.post(f"/b/{other.slug}/watch/", {"level": "loud"}).status_code == 302
     assert BoardWatch.objects.get(member=alice, board=other).level == "watching"
     assert Post.objects.count() == 1
+
+
+def test_several_new_notices_for_one_member_count_each(alice):
+    from notices.services import NewNotice, deliver
+
+    items = [NewNotice(recipient_id=alice.pk, kind="reply", verb="replied_topic",
+                       params={"actor": "x", "topic": f"T{i}"}, url="/", actor_id=None, topic_key=i,
+                       dedupe_key=f"post:{i}") for i in range(3)]
+    assert deliver(items=items) == 3
+    assert fresh(alice).unread_notice_count == 3

@@ -1,0 +1,85 @@
+"""Time a reply to a topic with 5,000 watchers (part of `make bench`): the web request only, since the
+fan-out is queued to Celery after the commit and runs in a worker. Then time that fan-out itself, run
+in-process, to show what the worker does.
+
+Runs after bench.py on the bench's own, marked PostgreSQL database (bench/guard.py); it adds 5,000
+watchers to one topic and removes them again.
+"""
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forum.settings.base")
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-long-enough-for-the-production-settings-check-0123456789")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SECURE_COOKIES", "0")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from guard import BenchRefused, check_bench_database  # noqa: E402
+
+try:
+    check_bench_database(os.environ.get("DATABASE_URL"))
+except BenchRefused as refusal:
+    print(f"[bench] REFUSED: {refusal}", file=sys.stderr)
+    sys.exit(2)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from boards.models import Post, Topic  # noqa: E402
+from forum.celery import app as celery_app  # noqa: E402
+from members.models import User  # noqa: E402
+from notifications.fanout import fan_out  # noqa: E402
+from notifications.models import TopicWatch  # noqa: E402
+
+WATCHERS = int(os.environ.get("BENCH_WATCHERS", "5000"))
+ROUNDS = 7
+
+
+def main() -> int:
+    celery_app.conf.task_always_eager = False  # queue the fan-out as production does; no worker drains it here
+    settings.HEARTH = {**settings.HEARTH, "POST_RATE": (1000, 60), "DUPLICATE_WINDOW_SECONDS": 0}
+    topic = Topic.objects.filter(is_hidden=False, is_locked=False).order_by("id").first()
+    missing = WATCHERS + 1 - User.objects.filter(is_active=True).exclude(pk=topic.author_id).count()
+    if missing > 0:  # the bench forum has 400 members: add quiet ones to watch
+        User.objects.bulk_create([User(username=f"bench-watcher-{i:05d}", email=f"w{i}@example.com",
+                                       email_verified=True) for i in range(missing)], batch_size=2000)
+    members = list(User.objects.filter(is_active=True).exclude(pk=topic.author_id).order_by("id")
+                   .values_list("pk", flat=True)[: WATCHERS + 1])
+    poster = User.objects.get(pk=members.pop())
+    TopicWatch.objects.filter(topic=topic).delete()
+    TopicWatch.objects.bulk_create([TopicWatch(member_id=pk, topic=topic, level="watching") for pk in members],
+                                   batch_size=2000)
+    client = Client()
+    client.force_login(poster)
+    try:
+        times = []
+        for i in range(ROUNDS):
+            started = time.perf_counter()
+            response = client.post(f"/t/{topic.pk}/reply/", {"body": f"Bench reply {i} {time.time()}"},
+                                   HTTP_HOST="127.0.0.1")
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 302, response.status_code
+        post = Post.objects.filter(topic=topic).order_by("-id").first()
+        started = time.perf_counter()
+        made = fan_out(post.pk)
+        fan_out_ms = (time.perf_counter() - started) * 1000
+        print(f"[bench] notifications: a reply to a topic with {len(members):,} watchers: "
+              f"median {statistics.median(times):.0f} ms, max {max(times):.0f} ms over {ROUNDS} (target < 200 ms); "
+              f"the fan-out in the worker made {made:,} notices in {fan_out_ms:.0f} ms")
+    finally:
+        TopicWatch.objects.filter(topic=topic).delete()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
