@@ -9,28 +9,10 @@ import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forum.settings.base")
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-long-enough-for-the-production-settings-check-0123456789")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("SECURE_COOKIES", "0")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+from djangoenv import setup_bench_django  # noqa: E402
 
-from guard import BenchRefused, check_bench_database  # noqa: E402
-
-try:
-    check_bench_database(os.environ.get("DATABASE_URL"))
-except BenchRefused as refusal:
-    print(f"[bench] REFUSED: {refusal}", file=sys.stderr)
-    sys.exit(2)
-
-import django  # noqa: E402
-
-django.setup()
+setup_bench_django()
 
 from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -38,6 +20,7 @@ from django.test import Client  # noqa: E402
 from boards.models import Post, Topic  # noqa: E402
 from forum.celery import app as celery_app  # noqa: E402
 from members.models import Rank, User  # noqa: E402
+from notices.models import Notice  # noqa: E402
 from notifications.fanout import fan_out  # noqa: E402
 from notifications.models import TopicWatch  # noqa: E402
 
@@ -61,6 +44,7 @@ def main() -> int:
     User.objects.filter(pk__in=[p.pk for p in posters]).update(rank=member_rank, rank_order=1, approved_posts=10)
     posters = list(User.objects.select_related("rank").filter(pk__in=[p.pk for p in posters]))
     TopicWatch.objects.filter(topic=topic).delete()
+    Notice.objects.filter(topic_key=topic.pk).delete()  # an earlier run's unread bursts would fold the new ones
     TopicWatch.objects.bulk_create([TopicWatch(member_id=pk, topic=topic, level="watching") for pk in members],
                                    batch_size=2000)
     try:

@@ -9,25 +9,12 @@ checks that before Django is even set up.
 """
 import os
 import random
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forum.settings.base")
+from djangoenv import setup_bench_django  # noqa: E402
 
-from guard import BenchRefused, check_bench_database  # noqa: E402
-
-try:  # never the `make run` forum in var/, never a database the bench did not mark as its own
-    check_bench_database(os.environ.get("DATABASE_URL"))
-except BenchRefused as refusal:
-    print(f"[bench] REFUSED: {refusal}", file=sys.stderr)
-    sys.exit(2)
-
-import django  # noqa: E402
-
-django.setup()
+setup_bench_django()
 
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -36,7 +23,7 @@ from django.utils import timezone  # noqa: E402
 from boards.models import Post, PostLike  # noqa: E402
 from members.default_ladder import ensure_default_ladder  # noqa: E402
 from members.models import MemberVisit, Rank, User  # noqa: E402
-from members.ranks import recompute_ranks  # noqa: E402
+from standing.ranks import recompute_ranks  # noqa: E402
 
 MEMBERS = int(os.environ.get("BENCH_RANK_MEMBERS", "100000"))
 

@@ -44,9 +44,7 @@ status_rc=0
 DB_NAME=hearth_bench bash scripts/services.sh status >/dev/null 2>&1 || status_rc=$?
 started_here=0
 [ "$status_rc" = 3 ] && started_here=1
-RANKS_ERR=""
 cleanup() {
-  [ -n "$RANKS_ERR" ] && rm -f "$RANKS_ERR"
   if [ "$started_here" = 1 ] && [ "${KEEP_SERVICES:-0}" != 1 ]; then bash scripts/services.sh stop || true; fi
 }
 trap cleanup EXIT   # set before starting, so that a half-started pair is stopped too
@@ -64,32 +62,20 @@ export DATABASE_URL REDIS_URL
 
 exec_status=0
 .venv/bin/python bench/bench.py || exec_status=$?
+# run one bench script: only its [bench] lines on stdout; its stderr (Django's logging) only when it fails
+step() {
+  local err; err="$(mktemp)"
+  if ! "$@" 2>"$err" | grep '^\[bench\]'; then
+    tail -n 30 "$err" >&2
+    exec_status=1
+  fi
+  rm -f "$err"
+}
 # the nightly rank recompute over 100,000 members (BENCH_RANKS=0 skips it)
-if [ "${BENCH_RANKS:-1}" = 1 ]; then
-  # only its [bench] lines on stdout; its stderr (Django's logging) is shown only when it fails
-  RANKS_ERR="$(mktemp)"
-  if ! DEBUG=1 .venv/bin/python bench/ranks.py 2>"$RANKS_ERR" | grep '^\[bench\]'; then
-    tail -n 30 "$RANKS_ERR" >&2
-    exec_status=1
-  fi
-fi
+[ "${BENCH_RANKS:-1}" = 1 ] && DEBUG=1 step .venv/bin/python bench/ranks.py
 # a reply to a topic with 5,000 watchers: the web request (the fan-out is in the task) (BENCH_NOTIFY=0 skips it)
-if [ "${BENCH_NOTIFY:-1}" = 1 ]; then
-  NOTIFY_ERR="$(mktemp)"
-  if ! .venv/bin/python bench/notifications.py 2>"$NOTIFY_ERR" | grep '^\[bench\]'; then
-    tail -n 30 "$NOTIFY_ERR" >&2
-    exec_status=1
-  fi
-  rm -f "$NOTIFY_ERR"
-fi
+[ "${BENCH_NOTIFY:-1}" = 1 ] && step .venv/bin/python bench/notifications.py
 # community health on 1,000,000 posts and 10,000 members: the nightly rollup and /stats/ (BENCH_STATS=0 skips
 # it; it reseeds the database, so the next bench seeds its 100,000 posts again)
-if [ "${BENCH_STATS:-1}" = 1 ]; then
-  STATS_ERR="$(mktemp)"
-  if ! .venv/bin/python bench/stats.py 2>"$STATS_ERR" | grep '^\[bench\]'; then
-    tail -n 30 "$STATS_ERR" >&2
-    exec_status=1
-  fi
-  rm -f "$STATS_ERR"
-fi
+[ "${BENCH_STATS:-1}" = 1 ] && step .venv/bin/python bench/stats.py
 exit "$exec_status"

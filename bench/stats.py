@@ -11,32 +11,13 @@ that before Django is even set up.
 import os
 import random
 import statistics
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forum.settings.base")
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-long-enough-for-the-production-settings-check-0123456789")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("SECURE_COOKIES", "0")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-os.environ.setdefault("STAFF_MFA_REQUIRED", "0")  # the bench admin has no second factor; timing only
+from djangoenv import setup_bench_django  # noqa: E402
+from guard import check_bench_database  # noqa: E402
 
-from guard import BenchRefused, check_bench_database  # noqa: E402
-
-try:  # never the `make run` forum in var/, never a database the bench did not mark as its own
-    check_bench_database(os.environ.get("DATABASE_URL"))
-except BenchRefused as refusal:
-    print(f"[bench] REFUSED: {refusal}", file=sys.stderr)
-    sys.exit(2)
-
-import django  # noqa: E402
-
-django.setup()
+setup_bench_django()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402

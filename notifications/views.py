@@ -14,30 +14,31 @@ from notifications import selectors, services
 from notifications.forms import PreferencesForm
 
 
+def _set_level(request, setter, target, saved: str):
+    """Save how the member follows `target` (a topic or a board) and go back to it."""
+    check_can_write(request.user)
+    try:
+        setter(request.user, target, request.POST.get("level", ""))
+        messages.success(request, saved)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(target.get_absolute_url())
+
+
 @login_required
 @require_POST
 def watch_topic(request, topic_id):
     topic = board_permissions.topic_for_viewer_or_404(request.user, topic_id)
-    check_can_write(request.user)
-    try:
-        services.topic_watch_set(member=request.user, topic=topic, level=request.POST.get("level", ""))
-        messages.success(request, _("Saved: how you follow this topic."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect(topic.get_absolute_url())
+    return _set_level(request, lambda member, topic, level: services.topic_watch_set(
+        member=member, topic=topic, level=level), topic, _("Saved: how you follow this topic."))
 
 
 @login_required
 @require_POST
 def watch_board(request, slug):
     board = board_permissions.board_or_404(slug)
-    check_can_write(request.user)
-    try:
-        services.board_watch_set(member=request.user, board=board, level=request.POST.get("level", ""))
-        messages.success(request, _("Saved: how you follow this board."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect(board.get_absolute_url())
+    return _set_level(request, lambda member, board, level: services.board_watch_set(
+        member=member, board=board, level=level), board, _("Saved: how you follow this board."))
 
 
 @login_required
