@@ -84,7 +84,7 @@ def send_notice(notice: Notice) -> bool:
 
 
 @shared_task(name="notices.send_notice_email", autoretry_for=(SMTPException, OSError), retry_backoff=30,
-             max_retries=5)
+             max_retries=5, ignore_result=True)
 def send_notice_email(*, notice_id: int) -> bool:
     notice = Notice.objects.select_related("recipient").filter(pk=notice_id).first()
     if notice is None:

@@ -8,13 +8,13 @@ from notices.models import Notice
 from notices.services import notice_add_one
 from notifications import services
 from notifications.models import Mute
-from notifications.tasks import fan_out_post
+from notifications.tasks import queue_fan_out
 
 
 def post_published(sender, *, post: Post, created: bool, **kwargs) -> None:
     services.watch_on_post(post=post, created=created)
     post_id = post.pk
-    transaction.on_commit(lambda: fan_out_post.delay(post_id), robust=True)
+    transaction.on_commit(lambda: queue_fan_out(post_id), robust=True)
 
 
 def post_liked(sender, *, post: Post, member, **kwargs) -> None:

@@ -380,6 +380,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notices.send_due_emails",
         "schedule": 60.0,
     },
+    "notification-fan-outs-missed": {
+        "task": "notifications.fan_out_missed",
+        "schedule": 300.0,
+    },
     "notification-digests": {
         "task": "notifications.send_digests",
         "schedule": crontab(minute=0),

@@ -314,3 +314,16 @@ def test_several_new_notices_for_one_member_count_each(alice):
                        dedupe_key=f"post:{i}") for i in range(3)]
     assert deliver(items=items) == 3
     assert fresh(alice).unread_notice_count == 3
+
+
+def test_a_post_written_while_the_broker_was_down_is_fanned_out_by_the_sweeper(board, alice, bob):
+    from datetime import timedelta as td
+
+    from notifications.tasks import fan_out_missed
+
+    topic = make_topic(board=board, author=alice)
+    post = board_services.post_create(topic=topic, author=bob, body="Written while Redis was away.")
+    Post.objects.filter(pk=post.pk).update(created_at=timezone.now() - td(minutes=5))  # its queueing failed
+    assert fan_out_missed() >= 1
+    assert [n.verb for n in notices_of(alice)] == ["replied_topic"]
+    assert fan_out_missed() == 0  # done once
