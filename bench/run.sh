@@ -4,7 +4,7 @@
 # a topic page and page 200 of the 4,000-post topic. Everything runs on loopback and stops by PID.
 #
 # Settings: BENCH_SECONDS (10), BENCH_CONNECTIONS (4), BENCH_PORT (8131), BENCH_REUSE=1 (keep the
-# seeded database from the last run), BENCH_RANKS=0 / BENCH_STATS=0 (skip those steps), BENCH_STATS_REUSE=1
+# seeded database from the last run), BENCH_RANKS=0 / BENCH_STATS=0 / BENCH_WORDFILTER=0 (skip those steps), BENCH_STATS_REUSE=1
 # (keep the 1,000,000-post forum of the last stats step), KEEP_SERVICES=1; SERVICES_DIR, PGPORT, REDIS_PORT, ... go to
 # scripts/services.sh.
 #
@@ -75,6 +75,8 @@ step() {
 [ "${BENCH_RANKS:-1}" = 1 ] && DEBUG=1 step .venv/bin/python bench/ranks.py
 # a reply to a topic with 5,000 watchers: the web request (the fan-out is in the task) (BENCH_NOTIFY=0 skips it)
 [ "${BENCH_NOTIFY:-1}" = 1 ] && step .venv/bin/python bench/notifications.py
+# the word filter: 5,000 terms against a 30,000-character post, in-process (BENCH_WORDFILTER=0 skips it)
+[ "${BENCH_WORDFILTER:-1}" = 1 ] && step .venv/bin/python bench/wordfilter.py
 # community health on 1,000,000 posts and 10,000 members: the nightly rollup and /stats/ (BENCH_STATS=0 skips
 # it; it reseeds the database, so the next bench seeds its 100,000 posts again)
 [ "${BENCH_STATS:-1}" = 1 ] && step .venv/bin/python bench/stats.py

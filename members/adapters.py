@@ -4,6 +4,7 @@ from django.db.models import Q
 from forum.clientip import client_ip
 from members import services
 from members.models import User
+from wordfilter.services import check_name
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -13,6 +14,12 @@ class AccountAdapter(DefaultAccountAdapter):
         result = super().confirm_email(request, email_address)
         services.user_mark_email_verified(user=email_address.user)
         return result
+
+    def clean_username(self, username, shallow=False):
+        """No filtered term (词语过滤) in a username, whatever the term's action."""
+        username = super().clean_username(username, shallow=shallow)
+        check_name(username)
+        return username
 
     def get_client_ip(self, request):
         """allauth's per-address limits count the same address as Hearth's (TRUSTED_PROXY_COUNT)."""

@@ -35,6 +35,8 @@ class Case(models.Model):
     board = models.ForeignKey("boards.Board", null=True, blank=True, on_delete=models.CASCADE, related_name="cases",
                               help_text=_("Empty for reports on a member: only global moderators see those."))
     is_approval = models.BooleanField(_("waiting for approval"), default=False)
+    held_because = models.CharField(_("held because"), max_length=300, blank=True, default="",
+                                    help_text=_("When the word filter held the post: the terms that matched."))
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.OPEN)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="assigned_cases")

@@ -7,8 +7,8 @@ from moderation.models import Case, ModerationAction
 from moderation.services import hold_for_approval, log
 
 
-def open_approval_case(sender, *, post: Post, **kwargs) -> None:
-    hold_for_approval(post)
+def open_approval_case(sender, *, post: Post, reason: str = "", **kwargs) -> None:
+    hold_for_approval(post, reason=reason)
 
 
 def log_moderator_edit(sender, *, post: Post, editor, **kwargs) -> None:

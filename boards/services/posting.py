@@ -24,6 +24,7 @@ from boards.services.counters import (
 from forum import ratelimit
 from members.models import User
 from members.ranks import effective_rank
+from wordfilter.services import Screened, held_terms_in, screen
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +78,14 @@ def _link_mentions(*, author: User, body_html: str) -> Mentions:
     return link_mentions(body_html, limit=limit)
 
 
+def _filter_words(*, author: User, board: Board, **texts: str) -> Screened:
+    """The word filter over the title and body: "block" raises, "replace" comes back replaced, "hold" is
+    named (moderators of the board and members at the admin's exempt rank are not held)."""
+    rank = effective_rank(author)
+    return screen(texts, rank_order=None if rank is None else rank.order,
+                  may_skip_hold=permissions.can_moderate(author, board))
+
+
 def _check_rank_limits(*, author: User, board: Board, body_html: str):
     """The author's rank decides how many links and images a post may carry, and whether it waits
     for a moderator. Returns (rank, held)."""
@@ -105,9 +114,11 @@ def topic_create(*, board: Board, author: User, title: str, body: str, dedupe: b
     `rate_limit` (a member at the keyboard), the posting rate is checked after the double-submit check."""
     title = validate_title(title)
     body = validate_body(body)
-    body_html = render_markdown(body)
     board = Board.objects.select_for_update().get(pk=board.pk)
     permissions.check_start_topic(author, board)
+    screened = _filter_words(author=author, board=board, title=title, body=body)
+    title, body = screened.texts["title"], screened.texts["body"]
+    body_html = render_markdown(body)
 
     if dedupe:
         duplicate = selectors.recent_duplicate_topic(board=board, author=author, title=title, body=body)
@@ -116,6 +127,7 @@ def topic_create(*, board: Board, author: User, title: str, body: str, dedupe: b
     if rate_limit:
         check_posting_rate(author, "topic")
     _rank, held = _check_rank_limits(author=author, board=board, body_html=body_html)
+    held = held or screened.held
     mentions = _link_mentions(author=author, body_html=body_html)
     body_html = mentions.html
 
@@ -132,7 +144,7 @@ def topic_create(*, board: Board, author: User, title: str, body: str, dedupe: b
     post.topic = topic
     signals.post_created.send(sender=Post, post=post)
     if held:
-        signals.post_held.send(sender=Post, post=post)
+        signals.post_held.send(sender=Post, post=post, reason=screened.hold_reason if screened.held else "")
     else:
         signals.post_published.send(sender=Post, post=post, created=True)
     topic.mentions_dropped = mentions.dropped
@@ -144,10 +156,12 @@ def topic_create(*, board: Board, author: User, title: str, body: str, dedupe: b
 def post_create(*, topic: Topic, author: User, body: str, reply_to: Post | None = None,
                 rate_limit: bool = False) -> Post:
     body = validate_body(body)
-    body_html = render_markdown(body)
     # Lock the topic: positions are handed out in order and the duplicate check sees every commit.
     topic = Topic.objects.select_for_update().select_related("board").get(pk=topic.pk)
     permissions.check_reply(author, topic)
+    screened = _filter_words(author=author, board=topic.board, body=body)
+    body = screened.texts["body"]
+    body_html = render_markdown(body)
     if reply_to is not None and reply_to.topic_id != topic.pk:
         raise ValidationError({"reply_to": _("You can only reply to a post in this topic.")})
 
@@ -157,6 +171,7 @@ def post_create(*, topic: Topic, author: User, body: str, reply_to: Post | None 
     if rate_limit:
         check_posting_rate(author, "post")
     _rank, held = _check_rank_limits(author=author, board=topic.board, body_html=body_html)
+    held = held or screened.held
     mentions = _link_mentions(author=author, body_html=body_html)
     body_html = mentions.html
 
@@ -166,7 +181,7 @@ def post_create(*, topic: Topic, author: User, body: str, reply_to: Post | None 
                                body_html=body_html, reply_to=reply_to, created_at=now, is_awaiting_approval=held)
     signals.post_created.send(sender=Post, post=post)
     if held:
-        signals.post_held.send(sender=Post, post=post)
+        signals.post_held.send(sender=Post, post=post, reason=screened.hold_reason if screened.held else "")
     else:
         count_reply_received(post=post, topic=topic, reply_to=reply_to)
     # a held reply is counted in its place, but is not the topic's last post until it is approved
@@ -193,6 +208,11 @@ def post_edit(*, post: Post, editor: User, body: str, title: str | None = None) 
     permissions.check_edit(editor, post)
     topic = post.topic
     by_author = editor.pk == post.author_id
+    # an edit goes through the word filter as a new post does; only the author's own edit can be held
+    texts = {"body": body} if title is None or post.position != 1 else {"title": title, "body": body}
+    screened = _filter_words(author=editor, board=topic.board, **texts)
+    body, title = screened.texts["body"], screened.texts.get("title", title)
+    hold_reason = ""
     changed = held_again = False
     before, title_before = post.body, topic.title
     if body != post.body:
@@ -200,6 +220,10 @@ def post_edit(*, post: Post, editor: User, body: str, title: str | None = None) 
         if by_author:  # an edit goes through the same rank limits as a new post
             _rank, held = _check_rank_limits(author=editor, board=topic.board, body_html=body_html)
             held_again = held and not post.is_awaiting_approval
+    if by_author and screened.held and not post.is_awaiting_approval and (
+            set(screened.held_terms) - held_terms_in(post.body, topic.title if post.position == 1 else "")):
+        held_again, hold_reason = True, screened.hold_reason
+    if body != post.body:
         body_html = _link_mentions(author=post.author, body_html=body_html).html
         PostRevision.objects.create(post=post, body=post.body, editor=editor)
         post.body, post.body_html = body, body_html
@@ -212,7 +236,7 @@ def post_edit(*, post: Post, editor: User, body: str, title: str | None = None) 
         post.save(update_fields=fields)
         changed = True
     if held_again:
-        hold_again(post)
+        hold_again(post, reason=hold_reason)
     if title is not None and post.position == 1 and title != topic.title:
         topic.title = title
         topic.slug = make_slug(title)
@@ -228,7 +252,7 @@ def post_edit(*, post: Post, editor: User, body: str, title: str | None = None) 
     return post
 
 
-def hold_again(post: Post) -> None:
+def hold_again(post: Post, reason: str = "") -> None:
     """A member still under their rank's approval count edited a published post: it waits for a moderator
     again. A first post takes its topic off the board until then, as a new held topic is."""
     topic = Topic.objects.select_for_update().get(pk=post.topic_id)
@@ -240,7 +264,7 @@ def hold_again(post: Post) -> None:
         recount_board_last_post(topic.board_id)
     else:
         recount_last_posts(topic)
-    signals.post_held.send(sender=Post, post=post)
+    signals.post_held.send(sender=Post, post=post, reason=reason)
     logger.info("post held again after an edit", extra={"post_id": post.pk})
 
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "forum",
+    "wordfilter",
     "members",
     "notices",
     "boards",

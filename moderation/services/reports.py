@@ -92,11 +92,15 @@ def _maybe_auto_hide(case: Case) -> None:
             topic=post.topic, board=case.board)
 
 
-def hold_for_approval(post: Post) -> Case:
-    """A newcomer's held post waits in the queue as a case (an open case about it, from reports, becomes
-    its approval case)."""
+def hold_for_approval(post: Post, reason: str = "") -> Case:
+    """A held post (a newcomer's, or one the word filter held: `reason` names the terms) waits in the queue
+    as a case (an open case about it, from reports, becomes its approval case)."""
     case = open_case_for(Case.Kind.POST, case_target(Case.Kind.POST, post=post), is_approval=True)
+    changes = {}
     if not case.is_approval:
-        Case.objects.filter(pk=case.pk).update(is_approval=True)
-        case.is_approval = True
+        changes["is_approval"] = case.is_approval = True
+    if reason and reason != case.held_because:
+        changes["held_because"] = case.held_because = reason[:300]
+    if changes:
+        Case.objects.filter(pk=case.pk).update(**changes)
     return case
