@@ -1,5 +1,6 @@
 import logging
 import secrets
+from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from django.db import models, transaction
@@ -11,6 +12,8 @@ from members import signup
 from members.models import BlockedSignupCount, DisposableEmailDomain, MemberVisit, SignupRecord, User
 
 logger = logging.getLogger(__name__)
+
+DISPOSABLE_LIST = Path(__file__).resolve().parent / "disposable_domains.txt"
 
 
 def user_mark_email_verified(*, user: User) -> User:
@@ -100,6 +103,14 @@ def signup_blocked_count(*, day=None) -> None:
         BlockedSignupCount.objects.get_or_create(day=day)
         BlockedSignupCount.objects.filter(day=day).update(count=F("count") + 1)
     logger.info("signup blocked as a bot's")
+
+
+def disposable_domains_load(model=DisposableEmailDomain) -> None:
+    """The shipped list of throwaway mail domains (members/disposable_domains.txt), added to the admin's
+    list (the migration calls this with its historical model)."""
+    names = {line.strip().lower() for line in DISPOSABLE_LIST.read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")}
+    model.objects.bulk_create([model(domain=name) for name in sorted(names)], ignore_conflicts=True)
 
 
 def email_is_disposable(email: str) -> bool:
