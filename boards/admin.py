@@ -3,7 +3,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from boards import services
-from boards.models import Board, FreshnessReminder, Post, PostRevision, ScheduledTopic, Topic
+from boards.models import AllowedLinkDomain, Board, FreshnessReminder, Post, PostRevision, ScheduledTopic, Topic
 
 
 @admin.register(Board)
@@ -117,3 +117,8 @@ class FreshnessReminderAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AllowedLinkDomain)
+class AllowedLinkDomainAdmin(admin.ModelAdmin):
+    search_fields = ["domain"]

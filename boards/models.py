@@ -269,3 +269,21 @@ class TopicRead(models.Model):
 
     def __str__(self):
         return f"{self.member_id} read {self.topic_id} to {self.last_position}"
+
+
+class AllowedLinkDomain(models.Model):
+    """An outside domain newcomers may link to as often as they like (the site's own always is)."""
+
+    domain = models.CharField(_("domain"), max_length=253, unique=True)
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = _("allowed link domain")
+        verbose_name_plural = _("allowed link domains")
+
+    def __str__(self):
+        return self.domain
+
+    def save(self, *args, **kwargs):
+        self.domain = self.domain.strip().lower()
+        super().save(*args, **kwargs)

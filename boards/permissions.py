@@ -250,8 +250,11 @@ def topic_for_viewer(*, topic_id: int, viewer) -> Topic | None:
     return topic
 
 
-def topic_for_viewer_or_404(viewer, topic_id: int, *, with_author: bool = False) -> Topic:
+def topic_for_viewer_or_404(viewer, topic_id: int, *, with_author: bool = False,
+                            with_first_post: bool = False) -> Topic:
     topics = Topic.objects.select_related("board", "author") if with_author else Topic.objects.select_related("board")
+    if with_first_post:  # the page's description and Open Graph tags quote it
+        topics = topics.select_related("first_post")
     topic = topics.filter(pk=topic_id).first()
     if topic is None or not can_see_topic(viewer, topic):
         raise Http404(_("No such topic."))

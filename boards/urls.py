@@ -1,11 +1,22 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from boards import views, views_actions, views_seeding
+from boards import feeds, views, views_actions, views_seeding
+from boards.sitemaps import SITEMAPS
 
 app_name = "boards"
 
 urlpatterns = [
     path("", views.board_index, name="board_index"),
+    path("feeds/latest.rss", feeds.LatestTopicsFeed(), name="feed_latest"),
+    path("feeds/latest.atom", feeds.LatestTopicsAtom(), name="feed_latest_atom"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "boards:sitemap_section"},
+         name="sitemap"),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("b/<str:slug>/feed.rss", feeds.BoardTopicsFeed(), name="feed_board"),
+    path("b/<str:slug>/feed.atom", feeds.BoardTopicsAtom(), name="feed_board_atom"),
+    path("t/<int:topic_id>/feed.rss", feeds.TopicPostsFeed(), name="feed_topic"),
+    path("t/<int:topic_id>/feed.atom", feeds.TopicPostsAtom(), name="feed_topic_atom"),
     path("b/<str:slug>/", views.board_detail, name="board_detail"),
     path("b/<str:slug>/new/", views.topic_create, name="topic_create"),
     path("t/<int:topic_id>/", views.topic_redirect, name="topic_redirect"),

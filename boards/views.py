@@ -109,7 +109,7 @@ def topic_redirect(request, topic_id):
 
 @require_GET
 def topic_detail(request, topic_id, slug):
-    topic = permissions.topic_for_viewer_or_404(request.user, topic_id)
+    topic = permissions.topic_for_viewer_or_404(request.user, topic_id, with_first_post=True)
     canonical = links.topic_url(topic.pk, topic.slug)
     if slug != topic.slug:
         query = request.META.get("QUERY_STRING")

@@ -2,4 +2,4 @@ from django.conf import settings
 
 
 def site(request):
-    return {"SITE_NAME": settings.HEARTH["SITE_NAME"]}
+    return {"SITE_NAME": settings.HEARTH["SITE_NAME"], "SITE_URL": settings.HEARTH["SITE_URL"]}

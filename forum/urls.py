@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("admin/login/", admin_login.admin_login),  # before the admin's own: the site's login, its limits and MFA
     path("admin/", admin.site.urls),
 ]

@@ -4,7 +4,7 @@ import sys
 import redis
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -74,3 +74,28 @@ def error_preview(request, code):
 def csrf_failure(request, reason=""):
     """A failed CSRF check, in the site's own layout, with a way forward."""
     return render(request, "403_csrf.html", status=403)
+
+
+ROBOTS = """User-agent: *
+Disallow: /accounts/
+Disallow: /settings/
+Disallow: /notifications/
+Disallow: /mod/
+Disallow: /reports/
+Disallow: /report/
+Disallow: /promotions/
+Disallow: /freshness/
+Disallow: /seed/
+Disallow: /stats/
+Disallow: /standing/
+Disallow: /search/
+Disallow: /admin/
+Allow: /
+
+Sitemap: {site}/sitemap.xml
+"""
+
+
+def robots_txt(request):
+    """Crawlers stay off account, moderation, admin and search pages."""
+    return HttpResponse(ROBOTS.format(site=settings.HEARTH["SITE_URL"]), content_type="text/plain; charset=utf-8")

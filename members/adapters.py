@@ -1,5 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from forum.clientip import client_ip
 from members import services
@@ -20,6 +22,17 @@ class AccountAdapter(DefaultAccountAdapter):
         username = super().clean_username(username, shallow=shallow)
         check_name(username)
         return username
+    def clean_email(self, email):
+        email = super().clean_email(email)
+        if services.email_is_disposable(email):
+            raise ValidationError(_("Addresses from throwaway mail services can't be used here. Use one you keep."))
+        return email
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=commit)
+        if commit and user.pk:
+            services.signup_record_create(user=user, ip=client_ip(request) if request is not None else None)
+        return user
 
     def get_client_ip(self, request):
         """allauth's per-address limits count the same address as Hearth's (TRUSTED_PROXY_COUNT)."""

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from forum.admin import ReadOnlyAdminMixin
-from members.models import Rank, RankChange, User
+from members.models import BlockedSignupCount, DisposableEmailDomain, Rank, RankChange, SignupRecord, User
 from members.signals import member_standing_changed
 
 
@@ -58,3 +58,19 @@ class RankChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["member__username", "reason"]
     list_select_related = ["member", "from_rank", "to_rank", "board", "actor"]
+
+
+@admin.register(DisposableEmailDomain)
+class DisposableEmailDomainAdmin(admin.ModelAdmin):
+    search_fields = ["domain"]
+
+
+@admin.register(SignupRecord)
+class SignupRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["member", "ip", "created_at", "held_reason"]
+    search_fields = ["member__username", "ip"]
+
+
+@admin.register(BlockedSignupCount)
+class BlockedSignupCountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["day", "count"]

@@ -1,7 +1,9 @@
 from allauth.account.forms import LoginForm as BaseLoginForm
+from allauth.account.forms import SignupForm as BaseSignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from members import signup
 from members.models import User, timezone_choices
 from members.permissions import is_moderator_anywhere
 
@@ -30,3 +32,16 @@ class LoginForm(BaseLoginForm):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = _("Username or email")
         self.fields["login"].widget.attrs["placeholder"] = _("Username or email")
+
+
+class SignupForm(BaseSignupForm):
+    """allauth's signup form with the bot checks of members.signup: a honeypot people never see (site.css
+    moves it off screen; its label tells screen-reader users to leave it empty) and a signed time stamp."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[signup.HONEYPOT_FIELD] = forms.CharField(
+            label=_("Leave this field empty"), required=False,
+            widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
+        self.fields[signup.TOKEN_FIELD] = forms.CharField(required=False, widget=forms.HiddenInput,
+                                                          initial=signup.make_token)

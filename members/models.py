@@ -232,3 +232,58 @@ class PromotionProposal(models.Model):
 
     def __str__(self):
         return f"{self.member} → {self.board}"
+
+
+class SignupRecord(models.Model):
+    """Where an account was created from (forum.clientip's address): accounts made from one address within
+    a day are shown together to moderators, and their reports on each other count once."""
+
+    member = models.OneToOneField(User, verbose_name=_("member"), on_delete=models.CASCADE,
+                                  related_name="signup_record")
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
+    # an address close to a banned member's: the member's posts wait for a moderator
+    held_reason = models.CharField(_("held for review because"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("signup record")
+        verbose_name_plural = _("signup records")
+        indexes = [models.Index(fields=["ip", "created_at"], name="members_signup_ip_idx")]
+
+    def __str__(self):
+        return f"{self.member_id} from {self.ip}"
+
+
+class DisposableEmailDomain(models.Model):
+    """A throwaway mail service: signups with an address there are refused. Shipped with a list
+    (members/disposable_domains.txt); admins add and remove."""
+
+    domain = models.CharField(_("domain"), max_length=253, unique=True)
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = _("disposable email domain")
+        verbose_name_plural = _("disposable email domains")
+
+    def __str__(self):
+        return self.domain
+
+    def save(self, *args, **kwargs):
+        self.domain = self.domain.strip().lower().lstrip("@")
+        super().save(*args, **kwargs)
+
+
+class BlockedSignupCount(models.Model):
+    """How many signups a day were answered like a success but created nothing (a bot filled the
+    honeypot, or sent the form back too fast)."""
+
+    day = models.DateField(_("day"), unique=True)
+    count = models.PositiveIntegerField(_("blocked signups"), default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("blocked signups")
+        verbose_name_plural = _("blocked signups")
+
+    def __str__(self):
+        return f"{self.day}: {self.count}"

@@ -6,4 +6,6 @@ app_name = "members"
 
 urlpatterns = [
     path("settings/", views.preferences, name="preferences"),
+    # before allauth's own (forum/urls.py includes this first): the bot checks of members.signup
+    path("accounts/signup/", views.signup_view, name="signup"),
 ]

@@ -81,6 +81,9 @@ class Report(models.Model):
     reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
     note = models.CharField(_("note"), max_length=1000, blank=True)
     weight = models.PositiveSmallIntegerField(_("weight"), default=1)
+    # False: the reporter signed up from the address of the author or of an earlier reporter: such a
+    # group of accounts counts once (no weight, no report count, no part in an automatic hide)
+    counted = models.BooleanField(_("counted"), default=True)
     reporter_rank_order = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(_("reported"), auto_now_add=True)
 
@@ -139,6 +142,8 @@ class ModerationAction(models.Model):
         APPOINT = "appoint", _("Appointed moderator")
         REMOVE_MODERATOR = "remove_moderator", _("Removed moderator")
         SET_STANDING = "set_standing", _("Changed a member's powers or standing")
+        DELETE_SPAMMER = "delete_spammer", _("Deleted a spammer")
+        UNDO_SPAMMER = "undo_spammer", _("Undid deleting a spammer")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="moderation_actions",
@@ -176,3 +181,28 @@ class ModerationAction(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("The moderation log is append-only.")
+
+
+class SpammerRemoval(models.Model):
+    """One "delete spammer": what it took off the forum, so that it can be undone for a few days."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE,
+                               related_name="spammer_removals")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT,
+                              related_name="+")
+    reason = models.CharField(_("reason"), max_length=300)
+    removed = models.JSONField(_("what was removed"), default=dict)
+    post_count = models.PositiveIntegerField(_("posts"), default=0)
+    topic_count = models.PositiveIntegerField(_("topics"), default=0)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("undone by"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("spammer removal")
+        verbose_name_plural = _("spammer removals")
+        indexes = [models.Index(fields=["-created_at", "-id"], name="moderation_spammer_idx")]
+
+    def __str__(self):
+        return f"{self.member_id} by {self.actor_id}"

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -8,8 +10,8 @@ from boards.permissions import moderated_filter
 from boards.selectors import post_in_page_url
 from forum import links
 from forum.numbers import parse_id
-from members.models import User
-from moderation.models import Case, CaseNote, ModerationAction, Report
+from members.models import SignupRecord, User
+from moderation.models import Case, CaseNote, ModerationAction, Report, SpammerRemoval
 
 
 def cases_for(viewer) -> QuerySet[Case]:
@@ -157,3 +159,20 @@ def log_page(viewer, *, number: int, action="", actor="") -> tuple[list[Moderati
 
 def moderated_boards(viewer) -> list[Board]:
     return list(Board.objects.moderated_by(viewer).order_by("position", "id"))
+
+
+def same_address_accounts(member, *, limit: int = 20) -> list[User]:
+    """Other accounts that signed up from `member`'s address within a day of them: likely the same person."""
+    record = SignupRecord.objects.filter(member=member, ip__isnull=False).first()
+    if record is None:
+        return []
+    day = timedelta(days=1)
+    return list(User.objects.filter(
+        signup_record__ip=record.ip, signup_record__created_at__gte=record.created_at - day,
+        signup_record__created_at__lte=record.created_at + day).exclude(pk=member.pk)
+        .select_related("rank").order_by("date_joined", "pk")[:limit])
+
+
+def spammer_removals(*, limit: int = 50) -> list[SpammerRemoval]:
+    return list(SpammerRemoval.objects.select_related("member", "actor", "undone_by")
+                .order_by("-created_at", "-id")[:limit])

@@ -15,8 +15,10 @@ from boards import services as board_services
 from boards.forms import add_service_errors
 from forum import ratelimit
 from forum.numbers import parse_int
+from members.models import User
 from moderation import permissions, selectors, services
 from moderation.forms import LogFilterForm, QueueFilterForm, ReportForm, TopicManageForm, action_fields, case_ids
+from moderation.models import SpammerRemoval
 
 
 def _check_queue(user) -> None:
@@ -83,6 +85,8 @@ def case_detail(request, case_id):
         "boards": selectors.moderated_boards(request.user),
         "can_ban": board_permissions.is_global_moderator(request.user),
         "is_admin": board_permissions.is_admin(request.user),
+        "same_address": selectors.same_address_accounts(case.member),
+        "can_delete_spammer": services.spammer_refusal(request.user, case.member) is None,
     })
 
 
@@ -222,3 +226,45 @@ def report(request, kind, object_id):
 def my_reports(request):
     """What the member reported, and how each report was resolved."""
     return render(request, "moderation/my_reports.html", {"reports": selectors.reports_by(member=request.user)})
+
+
+@login_required
+@require_POST
+def spammer_delete(request, member_id):
+    """Ban the member and take all their content off the forum (undoable for a few days)."""
+    member = get_object_or_404(User, pk=member_id)
+    refusal = services.spammer_refusal(request.user, member)
+    if refusal:
+        raise PermissionDenied(refusal)
+    removal = services.spammer_delete(actor=request.user, member=member, reason=request.POST.get("reason", ""))
+    messages.success(request, _("%(name)s was banned; %(posts)d posts and %(topics)d topics were removed. You can "
+                                "undo this for %(days)d days.") % {
+        "name": member.username, "posts": removal.post_count, "topics": removal.topic_count,
+        "days": settings.HEARTH["SPAMMER_UNDO_DAYS"]})
+    return redirect("moderation:spammers")
+
+
+@login_required
+@require_GET
+def spammers(request):
+    if not board_permissions.is_global_moderator(request.user):
+        raise PermissionDenied(_("Only global moderators and admins can do that."))
+    removals = selectors.spammer_removals()
+    for removal in removals:
+        removal.undoable = services.can_undo(removal)
+        removal.deadline = services.undo_deadline(removal)
+    return render(request, "moderation/spammers.html",
+                  {"removals": removals, "undo_days": settings.HEARTH["SPAMMER_UNDO_DAYS"]})
+
+
+@login_required
+@require_POST
+def spammer_undo(request, removal_id):
+    removal = get_object_or_404(SpammerRemoval, pk=removal_id)
+    try:
+        services.spammer_undo(actor=request.user, removal=removal)
+        messages.success(request, _("Undone: %(name)s is no longer banned and their content is back.")
+                         % {"name": removal.member.username})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("moderation:spammers")

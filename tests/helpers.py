@@ -148,3 +148,19 @@ def assert_constant(small: tuple[int, int], large: tuple[int, int], what: str, *
     print(f"{what}: cold/warm {small} for the small data set, {large} for the large one")  # shown with -s
     assert small == large, f"{what}: (cold, warm) queries {small} for the small data set, {large} for the large one"
     assert max(large) <= most, f"{what}: {large} queries"
+
+
+# --- signing up as a person ---------------------------------------------------------------------------------------
+
+
+def human_signup_fields(seconds_ago: float = 10) -> dict:
+    """The signup form's bot-check fields as a person sends them back: an empty honeypot and a token
+    made `seconds_ago` (members.signup)."""
+    import time
+    from unittest import mock
+
+    from members import signup
+
+    with mock.patch("time.time", return_value=time.time() - seconds_ago):
+        token = signup.make_token()
+    return {signup.HONEYPOT_FIELD: "", signup.TOKEN_FIELD: token}

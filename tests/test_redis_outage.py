@@ -7,6 +7,7 @@ import pytest
 
 from boards.models import Post
 from forum.cache import ResilientRedisCache
+from tests.helpers import human_signup_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +91,8 @@ def test_signups_are_still_limited(redis_down, settings):
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "3/m/ip"}
     statuses = [Client().post("/accounts/signup/", {"username": f"joiner{i}", "email": f"joiner{i}@example.com",
                                                     "password1": "a sturdy passphrase 42",
-                                                    "password2": "a sturdy passphrase 42"}).status_code
+                                                    "password2": "a sturdy passphrase 42",
+                                                    **human_signup_fields()}).status_code
                 for i in range(4)]
     assert statuses == [302, 302, 302, 429]
     assert User.objects.filter(username__startswith="joiner").count() == 3

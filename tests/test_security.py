@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from tests.factories import UserFactory
+from tests.helpers import human_signup_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -295,7 +296,8 @@ def test_topic_moves_are_limited_per_member_and_per_address(budgets, topic, past
 
 def signup(client, password):
     return client.post("/accounts/signup/", {"username": "joiner", "email": "joiner@example.com",
-                                             "password1": password, "password2": password})
+                                             "password1": password, "password2": password,
+                                             **human_signup_fields()})
 
 
 def test_signup_refuses_a_password_under_twelve_characters(client):

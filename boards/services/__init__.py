@@ -7,6 +7,7 @@ counter (board and topic counts, last posts, post positions, member counts) exac
   content      moderators' changes of state: hide, delete, restore, lock, pin, held posts
   scheduling   seed topics written ahead, and their publisher
   moderators   who moderates which board
+  spam         a spammer's content taken off at once, and put back
   counters     the counters and fragment versions every write above keeps
 """
 from boards.services.content import (
@@ -40,11 +41,13 @@ from boards.services.scheduling import (
     scheduled_topic_update,
     scheduled_topics_publish_due,
 )
+from boards.services.spam import member_content_remove, member_content_restore
 from boards.services.topics import topic_retitle_move
 
 __all__ = [
     "RESERVED_SLUGS", "TOPIC_FLAGS", "board_moderator_add", "board_moderator_remove", "board_render_rules",
-    "check_posting_rate", "like_refusal", "make_slug", "post_clear", "post_create", "post_delete", "post_edit",
+    "check_posting_rate", "like_refusal", "make_slug", "member_content_remove", "member_content_restore",
+    "post_clear", "post_create", "post_delete", "post_edit",
     "post_hide", "post_like", "post_publish_held", "post_refuse_held", "post_restore", "post_unhide", "post_unlike",
     "scheduled_topic_create", "scheduled_topic_delete", "scheduled_topic_update", "scheduled_topics_publish_due",
     "topic_create", "topic_mark_read", "topic_retitle_move", "topic_set_flag", "topic_set_hidden",

@@ -1,5 +1,8 @@
 """Starting topics, replying and editing: each one transaction that keeps every counter exact."""
 import logging
+import re
+from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,7 +15,7 @@ from django.utils.translation import ngettext
 
 from boards import permissions, selectors, signals
 from boards.mentions import Mentions, link_mentions
-from boards.models import Board, Post, PostRevision, Topic
+from boards.models import AllowedLinkDomain, Board, Post, PostRevision, Topic
 from boards.rendering import render_markdown
 from boards.services.counters import (
     count_new_post,
@@ -22,7 +25,7 @@ from boards.services.counters import (
     recount_last_posts,
 )
 from forum import ratelimit
-from members.models import User
+from members.models import SignupRecord, User
 from members.ranks import effective_rank
 from wordfilter.services import Screened, held_terms_in, screen
 
@@ -103,7 +106,69 @@ def _check_rank_limits(*, author: User, board: Board, body_html: str):
             "As a %(rank)s you can include at most %(n)d image in a post.",
             "As a %(rank)s you can include at most %(n)d images in a post.", rank.max_images)
             % {"rank": rank.name, "n": rank.max_images}})
-    return rank, author.approved_posts < rank.approval_posts
+    held = author.approved_posts < rank.approval_posts or _held_for_review(author)
+    return rank, held or (rank.order == 0 and _repeats_outside_domain(author, body_html))
+
+
+def _held_for_review(author: User) -> bool:
+    """An account whose address is close to a banned member's: posts wait until a moderator approved one."""
+    return author.approved_posts == 0 and SignupRecord.objects.filter(member=author).exclude(held_reason="").exists()
+
+
+HREF_RE = re.compile(r'<a [^>]*href="(https?://[^"]+)"', re.I)
+
+
+def _outside_domains(body_html: str) -> set[str]:
+    """The outside domains a rendered post links to: not the site's own, nor the admin's allow-list."""
+    own = urlsplit(settings.HEARTH["SITE_URL"]).hostname or ""
+    domains = {(urlsplit(href).hostname or "").lower().removeprefix("www.") for href in HREF_RE.findall(body_html)}
+    domains -= {"", own.lower().removeprefix("www.")}
+    if domains:
+        domains -= set(AllowedLinkDomain.objects.filter(domain__in=domains).values_list("domain", flat=True))
+    return domains
+
+
+def _repeats_outside_domain(author: User, body_html: str) -> bool:
+    """A Newcomer whose posts already linked one of this post's outside domains NEWCOMER_DOMAIN_LINKS
+    times: the post waits for a moderator."""
+    domains = _outside_domains(body_html)
+    if not domains:
+        return False
+    limit = settings.HEARTH["NEWCOMER_DOMAIN_LINKS"]
+    earlier = Post.objects.filter(author=author, body_html__contains="href=").values_list("body_html", flat=True)
+    counts = dict.fromkeys(domains, 0)
+    for html in earlier.iterator():
+        for domain in _outside_domains(html) & domains:
+            counts[domain] += 1
+    return any(count >= limit for count in counts.values())
+
+
+def check_new_account_limits(author: User, *, body: str, new_topic: bool) -> None:
+    """On top of the rank's limits: a member's first day allows FIRST_DAY_TOPICS topics and
+    FIRST_DAY_REPLIES replies, and nobody posts the same body twice within SAME_BODY_MINUTES (a double
+    submit, caught earlier, returns the first post instead)."""
+    hearth = settings.HEARTH
+    now = timezone.now()
+    if Post.objects.filter(author=author, body=body,
+                           created_at__gte=now - timedelta(minutes=hearth["SAME_BODY_MINUTES"])).exists():
+        raise ValidationError({"body": _("You posted exactly this a few minutes ago. Say something new, or "
+                                         "link to your earlier post.")})
+    if author.date_joined is None or author.date_joined < now - timedelta(days=1) or author.is_superuser \
+            or author.is_global_moderator or author.is_board_moderator:
+        return
+    posts = Post.objects.filter(author=author, created_at__gte=author.date_joined)
+    if new_topic:
+        limit = hearth["FIRST_DAY_TOPICS"]
+        if posts.filter(position=1).count() >= limit:
+            raise ValidationError(ngettext(
+                "On your first day you can start %(n)d topic. Come back tomorrow for more.",
+                "On your first day you can start %(n)d topics. Come back tomorrow for more.", limit) % {"n": limit})
+    else:
+        limit = hearth["FIRST_DAY_REPLIES"]
+        if posts.filter(position__gt=1).count() >= limit:
+            raise ValidationError(ngettext(
+                "On your first day you can write %(n)d reply. Come back tomorrow for more.",
+                "On your first day you can write %(n)d replies. Come back tomorrow for more.", limit) % {"n": limit})
 
 
 @transaction.atomic
@@ -125,6 +190,7 @@ def topic_create(*, board: Board, author: User, title: str, body: str, dedupe: b
         if duplicate is not None:
             return duplicate
     if rate_limit:
+        check_new_account_limits(author, body=body, new_topic=True)
         check_posting_rate(author, "topic")
     _rank, held = _check_rank_limits(author=author, board=board, body_html=body_html)
     held = held or screened.held
@@ -169,6 +235,7 @@ def post_create(*, topic: Topic, author: User, body: str, reply_to: Post | None 
     if duplicate is not None:
         return duplicate
     if rate_limit:
+        check_new_account_limits(author, body=body, new_topic=False)
         check_posting_rate(author, "post")
     _rank, held = _check_rank_limits(author=author, board=topic.board, body_html=body_html)
     held = held or screened.held

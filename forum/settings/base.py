@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -176,7 +177,7 @@ LOGIN_REDIRECT_URL = "/"
 
 # django-allauth
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"login": "members.forms.LoginForm"}
+ACCOUNT_FORMS = {"login": "members.forms.LoginForm", "signup": "members.forms.SignupForm"}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"  # members can log in and read; posting needs a verified email
@@ -307,6 +308,15 @@ HEARTH = {
     "TITLE_MAX_CHARS": 150,
     "EDIT_WINDOW_MINUTES": env.int("EDIT_WINDOW_MINUTES", default=24 * 60),
     "DUPLICATE_WINDOW_SECONDS": 10,
+    # Spam: a signup form sent back sooner than this is a bot's; a new account's first day allows this
+    # many topics and replies; the same body again within SAME_BODY_MINUTES is refused; a Newcomer's
+    # post linking an outside domain their posts already linked NEWCOMER_DOMAIN_LINKS times is held.
+    "SIGNUP_MIN_SECONDS": env.int("SIGNUP_MIN_SECONDS", default=3),
+    "FIRST_DAY_TOPICS": env.int("FIRST_DAY_TOPICS", default=3),
+    "FIRST_DAY_REPLIES": env.int("FIRST_DAY_REPLIES", default=10),
+    "SAME_BODY_MINUTES": 5,
+    "NEWCOMER_DOMAIN_LINKS": 3,
+    "SPAMMER_UNDO_DAYS": 7,
     # how long anonymous visitors' rendered topic lists and post pages may be reused (human times lag by this)
     "FRAGMENT_CACHE_SECONDS": env.int("FRAGMENT_CACHE_SECONDS", default=60),
     # rate limits as (count, seconds)

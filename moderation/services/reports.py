@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from boards import services as board_services
 from boards.models import Post, Topic
 from boards.permissions import BOARD_MODERATOR, role_level
-from members.models import User
+from members.models import SignupRecord, User
 from members.permissions import check_can_write
 from members.ranks import effective_rank
 from moderation.models import Case, ModerationAction, Reason, Report
@@ -60,18 +60,30 @@ def report_create(*, reporter: User, kind: str, reason: str, note: str = "", pos
     case = open_case_for(kind, target)
     rank = effective_rank(reporter)
     weight = rank.report_weight if rank else 1
+    counted = _counts(case, reporter)
     try:
         with transaction.atomic():
             report = Report.objects.create(case=case, reporter=reporter, reason=reason, note=note, weight=weight,
-                                           reporter_rank_order=rank.order if rank else 0)
+                                           reporter_rank_order=rank.order if rank else 0, counted=counted)
     except IntegrityError:
         raise ValidationError(_("You have reported this already; the moderators have it.")) from None
-    Case.objects.filter(pk=case.pk).update(report_count=F("report_count") + 1, weight=F("weight") + weight)
+    if counted:
+        Case.objects.filter(pk=case.pk).update(report_count=F("report_count") + 1, weight=F("weight") + weight)
     case.refresh_from_db()
     if kind == Case.Kind.POST:
         _maybe_auto_hide(case)
     logger.info("report filed", extra={"case_id": case.pk, "by": reporter.pk})
     return report
+
+
+def _counts(case: Case, reporter: User) -> bool:
+    """Accounts that signed up from one address count once on a case: the first report from the author's
+    address, or from an address an earlier counted reporter signed up from, is the only one that does."""
+    address = SignupRecord.objects.filter(member=reporter, ip__isnull=False).values_list("ip", flat=True).first()
+    if address is None:
+        return True
+    return not SignupRecord.objects.filter(ip=address).filter(
+        member__reports_filed__case=case, member__reports_filed__counted=True).exists()
 
 
 def _maybe_auto_hide(case: Case) -> None:
@@ -83,7 +95,7 @@ def _maybe_auto_hide(case: Case) -> None:
     if post.is_hidden or role_level(post.author, post.topic.board) >= BOARD_MODERATOR:
         return
     earlier = Report.objects.filter(case__post=post, case__state=Case.State.RESOLVED).values("reporter_id")
-    trusted = (case.reports.filter(reporter_rank_order__gte=hearth["AUTO_HIDE_MIN_RANK_ORDER"])
+    trusted = (case.reports.filter(counted=True, reporter_rank_order__gte=hearth["AUTO_HIDE_MIN_RANK_ORDER"])
                .exclude(reporter_id__in=earlier).count())
     if trusted >= hearth["AUTO_HIDE_REPORTS"]:
         reason = _("Hidden pending review after several reports.")

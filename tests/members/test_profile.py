@@ -10,7 +10,7 @@ from django.core import mail
 from boards.models import Post, Topic
 from members.models import User
 from tests.factories import UserFactory, make_post, make_topic
-from tests.helpers import html
+from tests.helpers import html, human_signup_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +127,7 @@ def test_the_signup_page_renders_inside_the_site_layout(client):
 def signup(client, username="breadhead", email="breadhead@example.com"):
     return client.post("/accounts/signup/", {
         "username": username, "email": email,
-        "password1": "rising-crumb-4827", "password2": "rising-crumb-4827",
+        "password1": "rising-crumb-4827", "password2": "rising-crumb-4827", **human_signup_fields(),
     })
 
 
