@@ -8,7 +8,7 @@ from members.models import User
 from moderation.models import Case
 from moderation.services import post_approve
 from tests.factories import UserFactory, make_topic, rank_at
-from tests.helpers import page_text
+from tests.helpers import human_signup_fields, page_text
 from wordfilter.models import FilterSettings, Term
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +107,8 @@ def test_an_approved_post_is_not_held_again_for_a_term_it_already_had(member, bo
 def test_a_username_with_a_filtered_term_is_refused_at_signup(client, words):
     password = "correct horse battery"
     response = client.post("/accounts/signup/", {"username": "我是傻瓜", "email": "x@example.com",
-                                                 "password1": password, "password2": password})
+                                                 "password1": password, "password2": password,
+                                                 **human_signup_fields()})
     assert response.status_code == 200 and "傻瓜" in page_text(response)
     assert not User.objects.filter(email="x@example.com").exists()
 
