@@ -68,6 +68,14 @@ def log_in_browser(browser, live_server, username_or_email, password=PASSWORD):
     return context, tab
 
 
+def open_staff_menu(tab):
+    """Opens the header's "Moderation" menu (a <details>) if it is closed."""
+    menu = tab.locator("details.staff-menu")
+    if menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+    return menu
+
+
 # --- races --------------------------------------------------------------------------------------------------------
 
 

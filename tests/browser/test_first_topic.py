@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from boards.models import Post, Topic
 from members.models import User
 from tests.factories import BoardFactory, UserFactory
-from tests.helpers import log_in_browser
+from tests.helpers import log_in_browser, open_staff_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,7 +65,7 @@ def test_new_member_signs_up_verifies_starts_a_topic_and_gets_a_reply(live_serve
     # A moderator lets the newcomer's topic out from the approval queue.
     moderator_context, mod_page = log_in_browser(browser, live_server, "keeper")
     try:
-        mod_page.get_by_role("link", name="Approvals").click()
+        open_staff_menu(mod_page).get_by_role("link", name="Approvals").click()
         expect(mod_page.get_by_text("Day 3 and")).to_be_visible()
         mod_page.get_by_role("button", name="Approve").click()
         expect(mod_page.get_by_text("The post is published.")).to_be_visible()

@@ -11,7 +11,7 @@ from boards.models import BoardModerator, Post
 from members.models import User
 from standing.promotions import propose_moderators
 from tests.factories import BoardFactory, UserFactory, make_post, make_topic, newcomer_rank, rank_at
-from tests.helpers import log_in_browser
+from tests.helpers import log_in_browser, open_staff_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +37,7 @@ def test_admin_approves_a_promotion_and_the_member_moderates_their_board(live_se
 
     admin_context, admin = log_in_browser(browser, live_server, "keeper")
     try:
-        admin.get_by_role("link", name="Promotions").click()
+        open_staff_menu(admin).get_by_role("link", name="Promotions").click()
         proposal = admin.locator(".proposal").filter(has_text="carer")
         expect(proposal).to_contain_text("Posts in this board")
         expect(proposal).to_contain_text("5 / 6")

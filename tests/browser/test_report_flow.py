@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from boards.models import BoardModerator, Post
 from moderation.models import Case, ModerationAction
 from tests.factories import BoardFactory, UserFactory, make_post, make_topic
-from tests.helpers import log_in_browser
+from tests.helpers import log_in_browser, open_staff_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +35,7 @@ def test_a_member_reports_a_post_the_moderator_hides_it_and_the_member_sees_the_
 
         mod_context, mod = log_in_browser(browser, live_server, "keeper")
         try:
-            mod.get_by_role("link", name="Moderation").click()
+            open_staff_menu(mod).get_by_role("link", name="Moderation queue").click()
             mod.get_by_role("link", name="Post: Best flour for rye?").click()
             expect(mod.get_by_text("Selling flour in every topic.")).to_be_visible()
             expect(mod.locator("article.reported")).to_contain_text("BUY CHEAP FLOUR")

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from stats.rollup import rollup_range
 from tests.factories import BoardFactory, UserFactory, make_board_moderator
+from tests.helpers import open_staff_menu
 from tests.stats.helpers import at, days_ago, member, reply_at, topic_at, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,7 +39,7 @@ def test_admin_reads_the_health_page_and_a_moderator_only_their_boards(live_serv
 
     context, page = log_in(browser, live_server, "keeper")
     try:
-        page.get_by_role("link", name="Health", exact=True).click()
+        open_staff_menu(page).get_by_role("link", name="Health", exact=True).click()
         expect(page.get_by_role("heading", name="Community health", level=1)).to_be_visible()
         page.get_by_role("link", name="7 days").click()
         expect(page.get_by_role("link", name="7 days")).to_have_attribute("aria-current", "page")

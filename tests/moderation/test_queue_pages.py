@@ -125,7 +125,7 @@ def test_the_queue_shows_an_empty_state(client, board_mod):
 
 
 def header_count(response) -> int | None:
-    found = re.search(r'href="/mod/">Moderation(?: <span class="count"[^>]*>(\d+)</span>)?</a>',
+    found = re.search(r'href="/mod/">Moderation queue(?: <span class="count"[^>]*>(\d+)</span>)?</a>',
                       response.content.decode())
     if found is None:
         return None
