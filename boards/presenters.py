@@ -4,6 +4,8 @@ Everything here is plain Python over rows the selectors already loaded: no queri
 """
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from boards import permissions
 from forum import links
@@ -33,11 +35,25 @@ def present_topics(topics, read_positions=None):
     return topics
 
 
+def decision_expected() -> str:
+    """When the author of a held post may expect a moderator's decision: within the time after which open
+    cases remind the moderators (CASE_REMINDER_HOURS), in the reader's language."""
+    hours = settings.HEARTH["CASE_REMINDER_HOURS"]
+    if hours <= 24:
+        return _("A moderator usually decides within a day.")
+    if hours % 24 == 0:
+        return ngettext("A moderator usually decides within %(count)d day.",
+                        "A moderator usually decides within %(count)d days.", hours // 24) % {"count": hours // 24}
+    return ngettext("A moderator usually decides within %(count)d hour.",
+                    "A moderator usually decides within %(count)d hours.", hours) % {"count": hours}
+
+
 def present_posts(posts, *, viewer, topic, is_moderator: bool, can_reply: bool, liked_ids=frozenset()):
     now = timezone.now()
     may_write = viewer.is_authenticated and permissions.write_refusal(viewer) is None
     is_admin = permissions.is_admin(viewer)
     reply_base = links.reply_url(topic.pk)
+    decision = None
     for post in posts:
         post.topic = topic  # already loaded with its board: no query per post
         post.permalink = links.post_url(post.pk)
@@ -52,6 +68,11 @@ def present_posts(posts, *, viewer, topic, is_moderator: bool, can_reply: bool, 
         post.like_url = links.post_page_url("boards:post_like", post.pk)
         post.report_url = (links.report_url("post", post.pk) if may_write and post.author_id != viewer.pk
                            and post.shown else None)
+        if post.is_awaiting_approval and post.author_id == viewer.pk:  # its author: when to expect a decision
+            decision = decision or decision_expected()
+            post.decision_note = decision
+        else:
+            post.decision_note = ""
         post.is_deleted = post.deleted_at is not None
         post.can_restore = post.is_deleted and is_admin
         post.moderate_url = (links.post_page_url("moderation:post_approve", post.pk)

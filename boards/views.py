@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from boards import permissions, selectors, services
 from boards.forms import PostEditForm, ReplyForm, TopicForm, add_service_errors
 from boards.mentions import mentioned_ids
-from boards.presenters import present_posts, present_topics
+from boards.presenters import decision_expected, present_posts, present_topics
 from boards.rendering import render_markdown
 from forum import links, ratelimit
 from forum.numbers import parse_id
@@ -74,6 +74,13 @@ def _tell_dropped_mentions(request, written) -> None:
                          % {"limit": len(mentioned_ids(body_html)), "names": ", ".join(f"@{n}" for n in dropped)})
 
 
+def _tell_held(request, post) -> None:
+    """A held post's author is told it waits for a moderator, and when to expect the decision."""
+    if post is not None and post.is_awaiting_approval:
+        messages.info(request, _("Your post waits for a moderator's approval before others see it.") + " "
+                      + decision_expected())
+
+
 def _preview(request, form) -> str | None:
     """The rendered body when the member asked for a preview (and the form is valid), else None."""
     if request.method == "POST" and "preview" in request.POST and form.is_valid():
@@ -97,6 +104,7 @@ def topic_create(request, slug):
             add_service_errors(form, exc)
         else:
             _tell_dropped_mentions(request, topic)
+            _tell_held(request, getattr(topic, "first_post", None))
             return redirect(topic.get_absolute_url())
     return render(request, "boards/topic_create.html", {"board": board, "form": form, "preview_html": preview_html})
 
@@ -176,6 +184,7 @@ def post_create(request, topic_id):
             add_service_errors(form, exc)
         else:
             _tell_dropped_mentions(request, post)
+            _tell_held(request, post)
             return redirect(selectors.post_in_page_url(post))
     return render(request, "boards/post_create.html", {
         "board": topic.board, "topic": topic, "form": form, "reply_to": reply_to, "preview_html": preview_html,

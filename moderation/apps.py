@@ -14,6 +14,7 @@ class ModerationConfig(AppConfig):
 
         notice_kinds.register_all()
         signals.post_held.connect(receivers.open_approval_case, dispatch_uid="moderation.open_approval_case")
+        signals.post_held.connect(receivers.tell_admins_in_launch_phase, dispatch_uid="moderation.tell_admins_launch")
         signals.post_edited.connect(receivers.log_moderator_edit, dispatch_uid="moderation.log_moderator_edit")
         signals.topic_moved.connect(receivers.log_topic_move, dispatch_uid="moderation.log_topic_move")
         signals.topic_moved.connect(receivers.cases_follow_the_topic, dispatch_uid="moderation.cases_follow")

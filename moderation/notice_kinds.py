@@ -25,7 +25,14 @@ def _cases_waiting(params: dict) -> Text:
                 % {"count": params["count"], "hours": params["hours"]}, "\n".join(params["lines"]))
 
 
+def _post_held_launch(params: dict) -> Text:
+    return Text(_("A post by %(author)s waits for approval") % {"author": params["author"]},
+                _("In “%(topic)s” (%(board)s). While the forum is new, you hear of every held post at once.")
+                % {"topic": params["topic"], "board": params["board"]})
+
+
 def register_all() -> None:
     register("report_resolved", _report_resolved)
     register("content_acted_on", _content_acted_on)
     register("cases_waiting", _cases_waiting)
+    register("post_held_launch", _post_held_launch)

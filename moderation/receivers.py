@@ -1,14 +1,30 @@
 """What moderation does when the boards layer tells it something (boards.signals): connected in
 ModerationConfig.ready(), run inside the sender's transaction."""
 from django.db.models import Q
+from django.urls import reverse
 
+from boards.freshness import in_launch_phase
 from boards.models import Post
+from members.models import User
 from moderation.models import Case, ModerationAction
 from moderation.services import hold_for_approval, log
+from notices.services import notice_create
 
 
 def open_approval_case(sender, *, post: Post, reason: str = "", **kwargs) -> None:
     hold_for_approval(post, reason=reason)
+
+
+def tell_admins_in_launch_phase(sender, *, post: Post, **kwargs) -> None:
+    """While the forum is young (boards.freshness.in_launch_phase) a held post may be its first visitor's
+    first word: the admins hear of it at once rather than in the daily reminder."""
+    if not in_launch_phase():
+        return
+    topic = post.topic
+    params = {"author": post.author.username, "topic": topic.title, "board": topic.board.name}
+    url = reverse("moderation:approvals")
+    for admin in User.objects.filter(is_active=True, is_superuser=True).exclude(pk=post.author_id).order_by("pk"):
+        notice_create(recipient=admin, verb="post_held_launch", params=params, url=url)
 
 
 def log_moderator_edit(sender, *, post: Post, editor, **kwargs) -> None:
