@@ -102,6 +102,8 @@ class User(AbstractUser):
     replies_received = models.PositiveIntegerField(_("replies received"), default=0)
     approved_posts = models.PositiveIntegerField(_("posts approved"), default=0,
                                                  help_text=_("Held posts a moderator approved."))
+    featured_topics = models.PositiveIntegerField(_("featured topics"), default=0,
+                                                  help_text=_("Their topics a moderator marks 精华 (featured) now."))
     upheld_reports = models.PositiveIntegerField(_("upheld reports against"), default=0)
     last_upheld_report_at = models.DateTimeField(_("last upheld report"), null=True, blank=True)
     accurate_reports = models.PositiveIntegerField(_("reports filed that were upheld"), default=0)
