@@ -33,6 +33,9 @@ class Rank(models.Model):
         _("from at least this many members"), default=0,
         help_text=_("Likes received must come from this many different members, so friends cannot farm ranks."))
     min_likes_given = models.PositiveIntegerField(_("likes given"), default=0)
+    min_featured = models.PositiveIntegerField(
+        _("featured topics (精华, now)"), default=0,
+        help_text=_("Topics of theirs a moderator has marked 精华 (featured), counted now, whatever the window."))
     max_upheld_reports = models.PositiveIntegerField(
         _("at most upheld reports against"), null=True, blank=True,
         help_text=_("Within the last six months. Empty: no limit."))
@@ -72,6 +75,7 @@ class Rank(models.Model):
         ("min_likes_received", "likes_received", _("likes received")),
         ("min_distinct_likers", "distinct_likers", _("different members who liked your posts")),
         ("min_likes_given", "likes_given", _("likes given")),
+        ("min_featured", "featured_topics", _("featured topics (精华)")),
     ]
 
 
