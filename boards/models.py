@@ -62,6 +62,12 @@ class Topic(models.Model):
     is_pinned = models.BooleanField(_("pinned"), default=False)
     is_locked = models.BooleanField(_("locked"), default=False)
     is_hidden = models.BooleanField(_("hidden"), default=False)
+    pinned_until = models.DateTimeField(_("pinned until"), null=True, blank=True,
+                                        help_text=_("Empty: pinned until a moderator unpins it."))
+    # 精华: 0 is not featured, 1–3 the level a moderator gave it
+    featured_level = models.PositiveSmallIntegerField(_("featured level"), default=0, editable=False)
+    featured_at = models.DateTimeField(_("featured"), null=True, blank=True, editable=False)
+    featured_until = models.DateTimeField(_("featured until"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), db_index=False)
     last_post_at = models.DateTimeField(_("last activity"))
 
@@ -83,6 +89,16 @@ class Topic(models.Model):
             models.Index(fields=["board", "-is_pinned", "-last_post_at", "-id"], name="boards_topic_board_list_idx",
                          condition=models.Q(is_hidden=False)),
             models.Index(fields=["author", "-created_at"], name="boards_topic_author_idx"),
+            # the 精华 lists: forum-wide and per board, newest featured first
+            models.Index(fields=["-featured_at", "-id"], name="boards_topic_featured_idx",
+                         condition=models.Q(is_hidden=False, featured_level__gt=0)),
+            models.Index(fields=["board", "-featured_at", "-id"], name="boards_topic_board_feat_idx",
+                         condition=models.Q(is_hidden=False, featured_level__gt=0)),
+            # what the expiry task looks for
+            models.Index(fields=["featured_until"], name="boards_topic_feat_until_idx",
+                         condition=models.Q(featured_until__isnull=False)),
+            models.Index(fields=["pinned_until"], name="boards_topic_pin_until_idx",
+                         condition=models.Q(pinned_until__isnull=False)),
         ]
 
     def __str__(self):
@@ -90,6 +106,10 @@ class Topic(models.Model):
 
     def get_absolute_url(self):
         return links.topic_url(self.pk, self.slug)
+
+    @property
+    def is_featured(self) -> bool:
+        return self.featured_level > 0
 
 
 class Post(models.Model):

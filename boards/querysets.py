@@ -17,6 +17,10 @@ class TopicQuerySet(models.QuerySet):
     def visible(self):
         return self.filter(is_hidden=False)
 
+    def featured(self):
+        """精华 topics, newest featured first (on the partial indexes for the lists)."""
+        return self.filter(featured_level__gt=0).order_by("-featured_at", "-id")
+
     def for_list(self):
         # the last post is shown by its author and link only: leave its text in the database
         return (self.select_related("author", "last_post__author")

@@ -23,10 +23,29 @@ def boards_version_key() -> str:
     return f"{row['v'] or 0}.{row['n']}.{row['m'] or 0}"
 
 
-def board_topics_page(*, board: Board, page: str | None) -> tuple[PageInfo, QuerySet[Topic]]:
-    """The page's numbers, and its topics as a query not yet run (a cached fragment may not need it)."""
-    info = page_info(page, count=board.topic_count, per_page=settings.HEARTH["TOPICS_PER_PAGE"])
-    topics = Topic.objects.filter(board=board).visible().for_list()[info.offset: info.offset + info.per_page]
+def board_topics_page(*, board: Board, page: str | None, featured_only: bool = False
+                      ) -> tuple[PageInfo, QuerySet[Topic]]:
+    """The page's numbers, and its topics as a query not yet run (a cached fragment may not need it).
+    `featured_only`: the board's 精华 topics, newest featured first (one indexed count more)."""
+    per_page = settings.HEARTH["TOPICS_PER_PAGE"]
+    if featured_only:
+        listed = Topic.objects.filter(board=board).visible().featured()
+        info = page_info(page, count=listed.count(), per_page=per_page)
+        topics = listed.for_list().order_by("-featured_at", "-id")
+    else:
+        info = page_info(page, count=board.topic_count, per_page=per_page)
+        topics = Topic.objects.filter(board=board).visible().for_list()
+    return info, topics[info.offset: info.offset + info.per_page]
+
+
+def featured_topics_page(*, page: str | None) -> tuple[PageInfo, list[Topic]]:
+    """The forum-wide 精华 page: featured topics of every board a viewer may read (every board is public;
+    hidden topics are left out), newest featured first. Two queries whatever the page: an indexed count
+    and the page's rows with their boards and authors."""
+    listed = Topic.objects.visible().featured()
+    info = page_info(page, count=listed.count(), per_page=settings.HEARTH["TOPICS_PER_PAGE"])
+    topics = list(listed.for_list().select_related("board").order_by("-featured_at", "-id")
+                  [info.offset: info.offset + info.per_page])
     return info, topics
 
 

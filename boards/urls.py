@@ -17,6 +17,7 @@ urlpatterns = [
     path("b/<str:slug>/feed.atom", feeds.BoardTopicsAtom(), name="feed_board_atom"),
     path("t/<int:topic_id>/feed.rss", feeds.TopicPostsFeed(), name="feed_topic"),
     path("t/<int:topic_id>/feed.atom", feeds.TopicPostsAtom(), name="feed_topic_atom"),
+    path("featured/", views.featured, name="featured"),
     path("b/<str:slug>/", views.board_detail, name="board_detail"),
     path("b/<str:slug>/new/", views.topic_create, name="topic_create"),
     path("t/<int:topic_id>/", views.topic_redirect, name="topic_redirect"),

@@ -46,11 +46,14 @@ def board_index(request):
 @require_GET
 def board_detail(request, slug):
     board = permissions.board_or_404(slug)
+    featured_only = request.GET.get("featured") == "1"
     try:
-        page, topics = selectors.board_topics_page(board=board, page=request.GET.get("page"))
+        page, topics = selectors.board_topics_page(board=board, page=request.GET.get("page"),
+                                                   featured_only=featured_only)
     except PageOutOfRange as out:
-        url = links.board_url(board.slug)
-        return redirect(url if out.number <= 1 else f"{url}?page={out.number}")
+        url = links.board_url(board.slug) + ("?featured=1" if featured_only else "")
+        sep = "&" if featured_only else "?"
+        return redirect(url if out.number <= 1 else f"{url}{sep}page={out.number}")
     return render(request, "boards/board_detail.html", {
         "board": board,
         "page": page,
@@ -60,8 +63,26 @@ def board_detail(request, slug):
         "can_start_topic": permissions.can_start_topic(request.user, board),
         "can_schedule": permissions.can_schedule_topics(request.user, board),
         "can_moderate_board": permissions.can_moderate(request.user, board),
-        "page_base_url": links.board_url(board.slug),
+        "page_base_url": links.board_url(board.slug) + ("?featured=1" if featured_only else ""),
+        "featured_only": featured_only,
         **_fragment_context(request),
+    })
+
+
+@require_GET
+def featured(request):
+    """精华: the featured topics of every board the viewer may read, newest featured first."""
+    try:
+        page, topics = selectors.featured_topics_page(page=request.GET.get("page"))
+    except PageOutOfRange as out:
+        url = links.featured_url()
+        return redirect(url if out.number <= 1 else f"{url}?page={out.number}")
+    return render(request, "boards/featured.html", {
+        "page": page,
+        "topics": present_topics(topics, selectors.read_positions(member=request.user, topics=topics)),
+        "page_base_url": links.featured_url(),
+        "show_board": True,
+        "featured_only": True,
     })
 
 
@@ -153,6 +174,7 @@ def topic_detail(request, topic_id, slug):
         else None,
         "can_manage": user.is_authenticated and permissions.can_retitle_and_move(user, topic),
         "is_moderator": is_moderator,
+        "featured_levels": services.FEATURED_LEVELS,
         "can_reply": can_reply,
         "reply_refusal": None if can_reply else permissions.posting_refusal(request.user, board, topic),
         "reply_form": ReplyForm() if can_reply else None,

@@ -58,3 +58,8 @@ def report_url(kind: str, object_id) -> str:
 
 def case_url(case_id: int) -> str:
     return _pattern("moderation:case_detail", (("case_id", "id"),)).format(id=case_id)
+
+
+def featured_url() -> str:
+    """The forum-wide 精华 (featured topics) page."""
+    return _pattern("boards:featured", ())

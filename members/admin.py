@@ -46,7 +46,7 @@ class RankAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "order", "badge_colour", "description"]}),
         (_("Takes"), {"fields": ["window_days", "min_days_visited", "min_posts", "min_topics_replied",
                                  "min_topics_entered", "min_posts_read", "min_likes_received", "min_distinct_likers",
-                                 "min_likes_given", "max_upheld_reports", "requires_clean_record"]}),
+                                 "min_likes_given", "min_featured", "max_upheld_reports", "requires_clean_record"]}),
         (_("Allows"), {"fields": ["approval_posts", "max_links", "max_images", "posts_per_minute", "report_weight",
                                   "can_retitle_and_move", "grants_moderation"]}),
     ]

@@ -33,6 +33,9 @@ class Rank(models.Model):
         _("from at least this many members"), default=0,
         help_text=_("Likes received must come from this many different members, so friends cannot farm ranks."))
     min_likes_given = models.PositiveIntegerField(_("likes given"), default=0)
+    min_featured = models.PositiveIntegerField(
+        _("featured topics (精华, now)"), default=0,
+        help_text=_("Topics of theirs a moderator has marked 精华 (featured), counted now, whatever the window."))
     max_upheld_reports = models.PositiveIntegerField(
         _("at most upheld reports against"), null=True, blank=True,
         help_text=_("Within the last six months. Empty: no limit."))
@@ -72,6 +75,7 @@ class Rank(models.Model):
         ("min_likes_received", "likes_received", _("likes received")),
         ("min_distinct_likers", "distinct_likers", _("different members who liked your posts")),
         ("min_likes_given", "likes_given", _("likes given")),
+        ("min_featured", "featured_topics", _("featured topics (精华)")),
     ]
 
 
@@ -102,6 +106,8 @@ class User(AbstractUser):
     replies_received = models.PositiveIntegerField(_("replies received"), default=0)
     approved_posts = models.PositiveIntegerField(_("posts approved"), default=0,
                                                  help_text=_("Held posts a moderator approved."))
+    featured_topics = models.PositiveIntegerField(_("featured topics"), default=0,
+                                                  help_text=_("Their topics a moderator marks 精华 (featured) now."))
     upheld_reports = models.PositiveIntegerField(_("upheld reports against"), default=0)
     last_upheld_report_at = models.DateTimeField(_("last upheld report"), null=True, blank=True)
     accurate_reports = models.PositiveIntegerField(_("reports filed that were upheld"), default=0)

@@ -1,4 +1,8 @@
+from datetime import datetime, time
+
 from django import forms
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from boards.forms import TitleField
@@ -51,11 +55,25 @@ class TopicManageForm(forms.Form):
 
 
 def action_fields(data) -> dict:
-    """reason, rule, days and board from an action form; malformed numbers count as missing."""
+    """reason, rule, days, board, level and until from an action form; malformed numbers and dates count
+    as missing."""
     board_id = parse_id(data.get("board", ""))
     return {"reason": data.get("reason", ""), "rule": data.get("rule", ""),
             "days": parse_int(data.get("days", ""), maximum=10_000),
-            "board": Board.objects.filter(pk=board_id).first() if board_id else None}
+            "board": Board.objects.filter(pk=board_id).first() if board_id else None,
+            "level": parse_int(data.get("level", ""), maximum=3),
+            "until": parse_until(data.get("until", ""))}
+
+
+def parse_until(raw: str) -> datetime | None:
+    """A date (YYYY-MM-DD) from the form: the end of that day in the viewer's time zone; else None."""
+    try:
+        day = parse_date((raw or "").strip()[:10])
+    except ValueError:
+        return None
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.combine(day, time.max.replace(microsecond=0)))
 
 
 def case_ids(data) -> list[int]:

@@ -20,6 +20,11 @@ def _content_acted_on(params: dict) -> Text:
                 params.get("reason", "") + (f"\n{_('Rule applied:')} {rule}" if rule else ""))
 
 
+def _topic_featured(params: dict) -> Text:
+    return Text(_("Your topic “%(topic)s” was featured (精华), level %(level)d")
+                % {"topic": params["topic"], "level": params["level"]}, params.get("reason", ""))
+
+
 def _cases_waiting(params: dict) -> Text:
     return Text(_("%(count)d moderation cases have waited more than %(hours)d hours")
                 % {"count": params["count"], "hours": params["hours"]}, "\n".join(params["lines"]))
@@ -36,3 +41,4 @@ def register_all() -> None:
     register("content_acted_on", _content_acted_on)
     register("cases_waiting", _cases_waiting)
     register("post_held_launch", _post_held_launch)
+    register("topic_featured", _topic_featured)

@@ -5,8 +5,11 @@ from django.utils.translation import gettext as _
 from moderation.models import ModerationAction
 
 
-def outcome_params(action: str, *, days: int | None = None, board: str | None = None) -> dict:
+def outcome_params(action: str, *, days: int | None = None, board: str | None = None,
+                   level: int | None = None) -> dict:
     params = {"action": action}
+    if level is not None:
+        params["level"] = level
     if days is not None:
         params["days"] = days
     if board is not None:
@@ -14,7 +17,8 @@ def outcome_params(action: str, *, days: int | None = None, board: str | None = 
     return params
 
 
-def outcome_text(action: str, *, days: int | None = None, board: str | None = None) -> str:
+def outcome_text(action: str, *, days: int | None = None, board: str | None = None,
+                 level: int | None = None) -> str:
     words = {
         "dismiss": lambda: _("No action needed"),
         "approve": lambda: _("Published"),
@@ -28,6 +32,8 @@ def outcome_text(action: str, *, days: int | None = None, board: str | None = No
         "suspend": lambda: _("Member suspended for %(days)d days") % {"days": days or 0},
         "ban": lambda: _("Member banned"),
         "unban": lambda: _("Ban or suspension lifted"),
+        "feature": lambda: _("Featured (精华) at level %(level)d") % {"level": level or 0},
+        "unfeature": lambda: _("No longer featured"),
     }
     if action in words:
         return words[action]()

@@ -28,6 +28,7 @@ DROP_FRACTION = 0.9  # a member drops only once below 90% of a threshold
 NO_DROP_AFTER_PROMOTION = timedelta(days=14)
 SIX_MONTHS = timedelta(days=182)
 
+UNWINDOWED = ("topics_entered", "posts_read", "featured_topics")  # counted on the member, whatever the window
 EMPTY = {"days_visited": 0, "posts": 0, "topics_replied": 0, "likes_received": 0, "distinct_likers": 0,
          "likes_given": 0}
 
@@ -80,7 +81,7 @@ class Standing:
             need = getattr(self.rank, field)
             if need:
                 have = self.metrics.get(key, 0)
-                window = self.rank.window_days if key not in ("topics_entered", "posts_read") else 0
+                window = self.rank.window_days if key not in UNWINDOWED else 0
                 rows.append({"key": key, "label": label, "have": have, "need": need, "met": have >= need,
                              "missing": max(need - have, 0), "window_days": window,
                              "drop_below": int(need * DROP_FRACTION + 0.9999)})
@@ -120,7 +121,8 @@ def standing_for(user: User, rank: Rank, *, now: datetime | None = None,
     if rank.window_days not in cache:
         cache[rank.window_days] = windowed_metrics(rank.window_days, now=now, member_ids=[user.pk])
     metrics = {**EMPTY, **cache[rank.window_days].get(user.pk, {}),
-               "topics_entered": user.topics_entered, "posts_read": user.posts_read}
+               "topics_entered": user.topics_entered, "posts_read": user.posts_read,
+               "featured_topics": user.featured_topics}
     upheld, suspended = _record(user, now)
     return Standing(rank=rank, metrics=metrics, upheld_recent=upheld, suspended_recently=suspended)
 
@@ -135,7 +137,7 @@ class RecomputeResult:
 
 
 USER_FIELDS = ["id", "rank_id", "rank_order", "rank_changed_at", "rank_locked", "promoted_at", "below_rank_since",
-               "topics_entered", "posts_read",
+               "topics_entered", "posts_read", "featured_topics",
                "upheld_reports", "last_upheld_report_at", "last_suspended_at", "is_active"]
 
 
@@ -162,7 +164,8 @@ def recompute_ranks(*, now: datetime | None = None, grace_days: int | None = Non
 
         def standing(rank, user=user, upheld=upheld, suspended=suspended):
             metrics = {**EMPTY, **windows[rank.window_days].get(user.pk, {}),
-                       "topics_entered": user.topics_entered, "posts_read": user.posts_read}
+                       "topics_entered": user.topics_entered, "posts_read": user.posts_read,
+                       "featured_topics": user.featured_topics}
             return Standing(rank=rank, metrics=metrics, upheld_recent=upheld, suspended_recently=suspended)
 
         target = steps[0]

@@ -11,6 +11,7 @@ counter (board and topic counts, last posts, post positions, member counts) exac
   counters     the counters and fragment versions every write above keeps
 """
 from boards.services.content import (
+    FEATURED_LEVELS,
     TOPIC_FLAGS,
     post_clear,
     post_delete,
@@ -19,8 +20,11 @@ from boards.services.content import (
     post_refuse_held,
     post_restore,
     post_unhide,
+    topic_feature,
     topic_set_flag,
     topic_set_hidden,
+    topic_unfeature,
+    topics_expired,
 )
 from boards.services.engagement import like_refusal, post_like, post_unlike, topic_mark_read
 from boards.services.moderators import board_moderator_add, board_moderator_remove
@@ -45,6 +49,7 @@ from boards.services.spam import member_content_remove, member_content_restore
 from boards.services.topics import topic_retitle_move
 
 __all__ = [
+    "FEATURED_LEVELS", "topic_feature", "topic_unfeature", "topics_expired",
     "RESERVED_SLUGS", "TOPIC_FLAGS", "board_moderator_add", "board_moderator_remove", "board_render_rules",
     "check_posting_rate", "like_refusal", "make_slug", "member_content_remove", "member_content_restore",
     "post_clear", "post_create", "post_delete", "post_edit",

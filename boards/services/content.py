@@ -105,14 +105,68 @@ TOPIC_FLAGS = {"lock": ("is_locked", True), "unlock": ("is_locked", False), "pin
 
 
 @transaction.atomic
-def topic_set_flag(*, topic: Topic, actor: User, verb: str) -> Topic:
-    """lock, unlock, pin or unpin."""
+def topic_set_flag(*, topic: Topic, actor: User | None, verb: str, until=None) -> Topic:
+    """lock, unlock, pin or unpin. A pin may carry an `until` (None: until unpinned); unpinning clears it.
+    `actor` None: the system (a pin that expired)."""
     field, value = TOPIC_FLAGS[verb]
     topic = _locked_topic(topic, actor)
-    Topic.objects.filter(pk=topic.pk).update(**{field: value})
-    setattr(topic, field, value)
+    changes = {field: value}
+    if field == "is_pinned":
+        if value and until is not None and until <= timezone.now():
+            raise ValidationError({"until": _("Pick a time in the future.")})
+        changes["pinned_until"] = until if value else None
+    Topic.objects.filter(pk=topic.pk).update(**changes)
+    for name, changed in changes.items():
+        setattr(topic, name, changed)
     bump(topic.pk, topic.board_id)
     return topic
+
+
+FEATURED_LEVELS = (1, 2, 3)
+
+
+@transaction.atomic
+def topic_feature(*, topic: Topic, actor: User, level: int | None, until=None) -> Topic:
+    """Mark a topic 精华 (featured) at `level` 1–3, until a time or (None) until unfeatured. Featuring it
+    again changes the level and the until; the author's count of featured topics moves only on the first."""
+    if level not in FEATURED_LEVELS:
+        raise ValidationError({"level": _("Pick a featured level from 1 to 3.")})
+    now = timezone.now()
+    if until is not None and until <= now:
+        raise ValidationError({"until": _("Pick a time in the future.")})
+    topic = _locked_topic(topic, actor)
+    was_featured = topic.featured_level > 0
+    changes = {"featured_level": level, "featured_until": until}
+    if not was_featured:
+        changes["featured_at"] = now
+    Topic.objects.filter(pk=topic.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(topic, name, value)
+    if not was_featured:
+        User.objects.filter(pk=topic.author_id).update(featured_topics=F("featured_topics") + 1)
+    bump(topic.pk, topic.board_id)
+    return topic
+
+
+@transaction.atomic
+def topic_unfeature(*, topic: Topic, actor: User | None) -> Topic:
+    """Take the 精华 mark off (`actor` None: the system, when it expired)."""
+    topic = _locked_topic(topic, actor)
+    if topic.featured_level == 0:
+        raise ValidationError(_("This topic is not featured."))
+    Topic.objects.filter(pk=topic.pk).update(featured_level=0, featured_at=None, featured_until=None)
+    topic.featured_level, topic.featured_at, topic.featured_until = 0, None, None
+    User.objects.filter(pk=topic.author_id, featured_topics__gt=0).update(featured_topics=F("featured_topics") - 1)
+    bump(topic.pk, topic.board_id)
+    return topic
+
+
+def topics_expired(*, now) -> tuple[list[int], list[int]]:
+    """The topics whose pin, and those whose 精华 mark, ran out by `now` (ids; the caller locks each)."""
+    pins = list(Topic.objects.filter(is_pinned=True, pinned_until__lte=now).values_list("pk", flat=True))
+    features = list(Topic.objects.filter(featured_level__gt=0, featured_until__lte=now)
+                    .values_list("pk", flat=True))
+    return pins, features
 
 
 @transaction.atomic

@@ -383,6 +383,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "stats.tasks.rollup_stats_nightly",
         "schedule": crontab(hour=HEARTH["RANKS_HOUR"], minute=45),
     },
+    "pins-and-featured-expiry": {
+        "task": "moderation.tasks.expire_pins_and_featured",
+        "schedule": 300.0,
+    },
     "stale-cases-daily": {
         "task": "moderation.tasks.remind_stale_cases",
         "schedule": crontab(hour=HEARTH["FRESHNESS_HOUR"], minute=env.int("FRESHNESS_MINUTE", default=0)),

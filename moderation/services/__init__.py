@@ -19,6 +19,7 @@ from moderation.services.actions import (
     act_directly,
     bulk_act,
     case_act,
+    expire_pins_and_features,
 )
 from moderation.services.approvals import post_approve, post_reject
 from moderation.services.cases import case_add_note, case_claim
@@ -32,5 +33,5 @@ __all__ = [
     "act_directly", "board_rules", "bulk_act", "case_act", "case_add_note", "case_claim", "case_target",
     "check_rule", "hold_for_approval", "log", "open_case_for", "post_approve", "post_reject",
     "remind_stale_cases", "report_create", "spammer_delete", "spammer_refusal", "spammer_undo", "stale_cases",
-    "can_undo", "undo_deadline",
+    "can_undo", "undo_deadline", "expire_pins_and_features",
 ]

@@ -5,7 +5,7 @@ the boards and members services: moderation never writes their rows itself) and 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -53,6 +53,8 @@ class Act:
     member: User | None
     days: int | None = None
     board: Board | None = None  # the destination of a move
+    level: int | None = None  # 精华 level 1–3
+    until: datetime | None = None  # when a pin or a 精华 mark runs out (None: never)
     log_fields: dict = field(default_factory=dict)
     outcome: dict = field(default_factory=dict)  # the facts the outcome is told from (outcome_text)
 
@@ -91,7 +93,22 @@ def _restore(act: Act) -> None:
 
 
 def _topic_flag(act: Act) -> None:
-    board_services.topic_set_flag(topic=act.topic, actor=act.actor, verb=act.action)
+    board_services.topic_set_flag(topic=act.topic, actor=act.actor, verb=act.action,
+                                  until=act.until if act.action == "pin" else None)
+    if act.action == "pin" and act.until is not None:
+        act.log_fields["after"] = act.until.isoformat()
+
+
+def _feature(act: Act) -> None:
+    topic = board_services.topic_feature(topic=act.topic, actor=act.actor, level=act.level, until=act.until)
+    act.log_fields["after"] = f"{topic.featured_level}" + (f" {act.until.isoformat()}" if act.until else "")
+    act.outcome["level"] = topic.featured_level
+    notice_create(recipient=topic.author, verb="topic_featured", url=topic.get_absolute_url(),
+                  params={"topic": topic.title, "level": topic.featured_level, "reason": act.reason})
+
+
+def _unfeature(act: Act) -> None:
+    board_services.topic_unfeature(topic=act.topic, actor=act.actor)
 
 
 def _topic_hidden(act: Act) -> None:
@@ -153,6 +170,8 @@ VERBS: dict[str, Verb] = {
     "unlock": Verb("topic", _topic_flag),
     "pin": Verb("topic", _topic_flag),
     "unpin": Verb("topic", _topic_flag),
+    "feature": Verb("topic", _feature),
+    "unfeature": Verb("topic", _unfeature),
     "hide_topic": Verb("topic", _topic_hidden),
     "unhide_topic": Verb("topic", _topic_hidden),
     "move": Verb("topic", _move),
@@ -206,7 +225,7 @@ def _tell_member(member: User, *, act: Act, link: str) -> None:
 
 @transaction.atomic
 def case_act(*, case: Case, actor: User, action: str, reason: str = "", rule: str = "", days: int | None = None,
-             board: Board | None = None) -> Case:
+             board: Board | None = None, level: int | None = None, until: datetime | None = None) -> Case:
     """Resolve a case with one action. A second moderator acting at the same time waits for the lock,
     then is told who resolved it; nothing is applied twice."""
     if action not in ALL_ACTIONS:
@@ -228,7 +247,7 @@ def case_act(*, case: Case, actor: User, action: str, reason: str = "", rule: st
         raise ValidationError(_("A held post is approved or rejected, not dismissed."))
     act = Act(actor=actor, action=action, reason=reason, rule=rule, case=case, post=case.post,
               topic=case.topic or (case.post.topic if case.post else None), member=case.member, days=days,
-              board=board)
+              board=board, level=level, until=until)
     outcome = _apply(act)
     upheld = action in UPHOLDING
     Case.objects.filter(pk=case.pk).update(state=Case.State.RESOLVED, resolved_at=timezone.now(), resolved_by=actor,
@@ -259,7 +278,7 @@ def _after_resolution(*, case: Case, act: Act, upheld: bool) -> None:
 @transaction.atomic
 def act_directly(*, actor: User, action: str, reason: str, rule: str = "", post: Post | None = None,
                  topic: Topic | None = None, member: User | None = None, days: int | None = None,
-                 board: Board | None = None) -> str:
+                 board: Board | None = None, level: int | None = None, until: datetime | None = None) -> str:
     """A moderator acts without a case (lock or pin from the topic page, say). Still logged; an open case
     on the same target is resolved by it."""
     if action not in ALL_ACTIONS:
@@ -284,10 +303,11 @@ def act_directly(*, actor: User, action: str, reason: str, rule: str = "", post:
         open_case = Case.objects.filter(topic=topic, post__isnull=True).exclude(state=Case.State.RESOLVED).first()
     if open_case is not None:
         return case_act(case=open_case, actor=actor, action=action, reason=reason, rule=rule, days=days,
-                        board=board).resolution
+                        board=board, level=level, until=until).resolution
     member = member or (post.author if post else None) or (topic.author if topic else None)
     act = Act(actor=actor, action=action, reason=reason.strip(), rule=rule, case=None, post=post,
-              topic=topic or (post.topic if post else None), member=member, days=days, board=board)
+              topic=topic or (post.topic if post else None), member=member, days=days, board=board,
+              level=level, until=until)
     outcome = _apply(act)
     if action in UPHOLDING and action != "reject" and member is not None:
         _tell_member(member, act=act, link=post.get_absolute_url() if post else topic.get_absolute_url())
@@ -303,3 +323,36 @@ def bulk_act(*, cases, actor: User, action: str, reason: str) -> tuple[list[Case
         except (ValidationError, PermissionDenied) as exc:
             problems.append(f"#{case.pk}: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
     return done, problems
+
+
+def expire_pins_and_features(*, now: datetime | None = None) -> int:
+    """Take off the pins and 精华 marks whose "until" has passed; each is logged with no actor (the system,
+    like an automatic hide). Each topic in its own transaction, re-checked on its locked row."""
+    now = now or timezone.now()
+    pins, features = board_services.topics_expired(now=now)
+    done = 0
+    for topic_id in pins:
+        done += _expire_one(topic_id, now=now, pin=True)
+    for topic_id in features:
+        done += _expire_one(topic_id, now=now, pin=False)
+    return done
+
+
+@transaction.atomic
+def _expire_one(topic_id: int, *, now: datetime, pin: bool) -> int:
+    topic = Topic.objects.select_for_update(of=("self",)).select_related("board").filter(pk=topic_id).first()
+    if topic is None:
+        return 0
+    if pin:
+        if not (topic.is_pinned and topic.pinned_until and topic.pinned_until <= now):
+            return 0  # unpinned or pinned again meanwhile
+        board_services.topic_set_flag(topic=topic, actor=None, verb="unpin")
+        before = "pin"
+    else:
+        if not (topic.featured_level and topic.featured_until and topic.featured_until <= now):
+            return 0
+        board_services.topic_unfeature(topic=topic, actor=None)
+        before = "feature"
+    log(actor=None, action=Action.EXPIRE, reason=_("Its time ran out."), topic=topic, member=topic.author,
+        board=topic.board, before=before)
+    return 1

@@ -117,6 +117,8 @@ def expected(state: str, url: str, target: str = "member"):
         return 403
     if url in ("new_topic", "reply", "report", "like"):
         return DONE
+    if url == "feature":  # not a sanction: any moderator of the board, whoever wrote the topic
+        return DONE if state in MODERATORS else 403
     if url == "edit":
         return DONE if outranks(state, target) else 403
     if url == "retitle":
@@ -170,6 +172,9 @@ def request(world: World, url: str, target: str, state: str):
     if url == "act_direct":
         return (f"/mod/post/{post.pk}/act/", {"action": "hide", "reason": "Off topic."},
                 lambda: Post.objects.get(pk=post.pk).is_hidden)
+    if url == "feature":
+        return (f"/mod/topic/{topic.pk}/act/", {"action": "feature", "level": "2", "reason": "Worth reading."},
+                lambda: Topic.objects.get(pk=topic.pk).featured_level == 2)
     if url == "case_act":
         moderation_services.report_create(reporter=UserFactory(), kind="post", reason="spam", post=post)
         case = Case.objects.get(post=post)
@@ -209,7 +214,7 @@ def request(world: World, url: str, target: str, state: str):
     raise AssertionError(url)
 
 
-ON_A_MEMBER = ["edit", "retitle", "act_direct", "case_act"]
+ON_A_MEMBER = ["edit", "retitle", "act_direct", "case_act", "feature"]
 OTHER_WRITES = ["new_topic", "reply", "report", "like", "approve", "schedule_new", "schedule_edit",
                 "schedule_delete", "snooze", "appoint", "decide", "settings", "notices_read"]
 

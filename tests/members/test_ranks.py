@@ -71,6 +71,12 @@ def give(member: User, field: str, n: int) -> None:
             add_replies(member, 1, topic=make_topic(board=board, author=UserFactory(), title=f"Topic {i}"))
     elif field in ("min_topics_entered", "min_posts_read"):
         User.objects.filter(pk=member.pk).update(**{field.removeprefix("min_"): n})
+    elif field == "min_featured":
+        admin = UserFactory(is_superuser=True, is_staff=True)
+        board = BoardFactory()
+        for i in range(n):
+            topic = make_topic(board=board, author=member, title=f"Gem {i}")
+            services.topic_feature(topic=topic, actor=admin, level=1)
     elif field == "min_likes_received":
         for post in add_replies(member, n):
             services.post_like(member=UserFactory(), post=post)
@@ -85,7 +91,7 @@ def give(member: User, field: str, n: int) -> None:
 # --- thresholds at their boundaries -----------------------------------------------------------------------------
 
 CRITERIA = ["min_posts", "min_days_visited", "min_topics_replied", "min_topics_entered", "min_posts_read",
-            "min_likes_received", "min_likes_given"]
+            "min_likes_received", "min_likes_given", "min_featured"]
 
 
 @pytest.mark.parametrize("delta", [-1, 0, 1], ids=["one-below", "exactly-at", "one-above"])
