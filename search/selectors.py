@@ -122,7 +122,10 @@ def search_post_ids(criteria: Criteria, *, viewer, page: int = 1, using: str = D
             if timeout:
                 cursor.execute(timeout)
             cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
+            ids = [row[0] for row in cursor.fetchall()]
+            if timeout:  # SET LOCAL outlives a released savepoint: inside a longer transaction, undo it now
+                cursor.execute("SET LOCAL statement_timeout TO DEFAULT")
+            return ids
     except OperationalError as error:  # PostgreSQL's statement timeout (QueryCanceled)
         logger.warning("search gave up", extra={"error": type(error.__cause__).__name__})
         raise SearchTooSlow from error

@@ -150,6 +150,9 @@ def test_a_search_the_database_gives_up_on_says_so(client, siege, settings):
         selectors.search_sql = original
     assert "That search took too long." in response.content.decode()
     assert client.get("/search/", {"q": "上海"}).status_code == 200  # the connection is fine afterwards
+    with connection.cursor() as cursor:  # and the short timeout did not stay on the (test's) transaction
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] != "1ms"
 
 
 def test_the_form_fields_carry_the_filters(client, board, pastry, member):
@@ -207,4 +210,4 @@ def test_the_search_page_costs_the_same_queries_for_2_results_as_for_20(client, 
                            body=f"levain {i}")
         make_post(topic=other, author=UserFactory(), body=f"more levain {i}")
     large = queries_for(client, {**params, "board": ""})
-    assert small == large <= 10, (small, large)
+    assert small == large <= 11, (small, large)  # 11 for a board moderator: the timeout is set, then reset
