@@ -118,6 +118,16 @@ if ! command -v xgettext >/dev/null 2>&1; then
     die "gettext is missing (the i18n test needs xgettext): sudo apt-get install -y --no-install-recommends gettext"
   fi
 fi
+# nginx: tests/test_compose.py checks the proxy's config with `nginx -t` (make cluster-test uses it too)
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  if is_root && [ "${SKIP_APT:-0}" != 1 ]; then
+    log "apt-get install nginx-light ..."
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light >&2
+  else
+    die "nginx is missing (tests/test_compose.py runs nginx -t): sudo apt-get install -y --no-install-recommends nginx-light"
+  fi
+fi
 export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"   # read by tests/conftest.py
 if [ -x "$CHROMIUM_PATH" ]; then
   log "chromium present: $CHROMIUM_PATH"
