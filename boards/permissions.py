@@ -243,13 +243,6 @@ def board_or_404(slug: str) -> Board:
     return board
 
 
-def topic_for_viewer(*, topic_id: int, viewer) -> Topic | None:
-    topic = Topic.objects.select_related("board").filter(pk=topic_id).first()
-    if topic is None or not can_see_topic(viewer, topic):
-        return None
-    return topic
-
-
 def topic_for_viewer_or_404(viewer, topic_id: int, *, with_author: bool = False,
                             with_first_post: bool = False) -> Topic:
     topics = Topic.objects.select_related("board", "author") if with_author else Topic.objects.select_related("board")

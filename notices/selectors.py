@@ -16,10 +16,6 @@ def notices_page(*, member, number: int = 1) -> tuple[list[Notice], bool]:
     return rows[:NOTICES_PER_PAGE], len(rows) > NOTICES_PER_PAGE
 
 
-def notices_for(*, member, limit: int = NOTICES_PER_PAGE) -> list[Notice]:
-    return notices_page(member=member)[0][:limit]
-
-
 def own_notice(*, member, notice_id: int | None) -> Notice | None:
     if notice_id is None:
         return None
