@@ -37,4 +37,5 @@ def lazy_view(path: str):
 
     first_use.__name__ = first_use.__qualname__ = path.rpartition(".")[2]
     first_use.__module__ = path.rpartition(".")[0]
+    first_use.lazy_path = path
     return first_use
