@@ -61,9 +61,28 @@ client.force_login(get_user_model().objects.get(username=given["member"]))
 for path in given["member_pages"]:
     statuses["member " + path] = client.get(path).status_code
 after_reading = heavy()
+
+# a member's topic page straight through the WSGI application, as gunicorn calls it: once the response is
+# closed, nothing of the request is left for a later full collection (forum.wsgi collects it)
+import gc, io
+from django.core.handlers.wsgi import WSGIRequest
+
+gc.collect()
+requests_before = sum(isinstance(o, WSGIRequest) for o in gc.get_objects())  # the test client's last one, if any
+environ = {"REQUEST_METHOD": "GET", "PATH_INFO": given["member_pages"][2], "QUERY_STRING": "",
+           "SERVER_NAME": "testserver", "SERVER_PORT": "80", "HTTP_HOST": "testserver", "wsgi.url_scheme": "http",
+           "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr,
+           "HTTP_COOKIE": "sessionid=" + client.cookies["sessionid"].value}
+wsgi_status = []
+body = application(environ, lambda status, headers, exc_info=None: wsgi_status.append(status))
+b"".join(body)
+body.close()
+del body
+requests_left = sum(isinstance(o, WSGIRequest) for o in gc.get_objects()) - requests_before
+
 reply = client.post(given["reply_url"], {"body": "A reply with *Markdown*."})
-print(json.dumps({"statuses": statuses, "after_reading": after_reading, "reply": reply.status_code,
-                  "after_writing": heavy()}))
+print(json.dumps({"statuses": statuses, "after_reading": after_reading, "wsgi_status": wsgi_status,
+                  "requests_left": requests_left, "reply": reply.status_code, "after_writing": heavy()}))
 """
 
 
@@ -110,6 +129,8 @@ def test_a_web_worker_serving_pages_loads_no_celery_renderer_or_2fa_internals():
     assert set(report["statuses"].values()) == {200}, report["statuses"]
     assert report["after_reading"] == [], "imported by a page-serving worker: " + "; ".join(
         sorted({f"{name.split('.')[0]}… ({why(name)})" for name in report["after_reading"]}))
+    assert report["wsgi_status"] == ["200 OK"]
+    assert report["requests_left"] == 0, "a finished request's reference cycles wait for a full collection"
     # the same worker's first write loads what it needs, when it needs it: the check above can see them
     assert report["reply"] == 302
     assert {"celery", "kombu", "forum.celery", "notifications.tasks", "bleach", "markdown",
