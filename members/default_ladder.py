@@ -12,7 +12,7 @@ LADDER = [
          description="Has read around: posts go out at once.",
          min_days_visited=2, min_topics_entered=5, min_posts_read=30,
          posts_per_minute=10, report_weight=1),
-    dict(order=2, name="Regular", badge_colour="#059669", window_days=100,
+    dict(order=2, name="Regular", badge_colour="#047857", window_days=100,
          description="Takes part week after week; reports weigh more.",
          min_days_visited=15, min_posts=10, min_topics_replied=3, min_topics_entered=20, min_posts_read=100,
          min_likes_received=1, min_likes_given=1, max_upheld_reports=2,
