@@ -5,6 +5,7 @@ pattern is neither checked nor excluded there with a reason, so a new page canno
 axe runs in Debian's chromium through axe-playwright-python, which ships axe.min.js (no network). Every
 <details> on a page is opened first, so that what it folds away (the staff menu, a board's rules, the
 search filters) is checked too."""
+import re
 import time
 from urllib.parse import urlsplit
 
@@ -182,7 +183,7 @@ def test_every_page_passes_axe(live_server, browser, role):
         if role == VISITOR:
             check_visitor_only_pages(checker, forum, live_server)
         if role == MEMBER:
-            check_two_factor_pages(checker, forum)
+            check_member_only_states(checker, forum)
     finally:
         context.close()
     failures = checker.report()
@@ -194,6 +195,13 @@ def check_visitor_only_pages(checker: Checker, forum, live_server) -> None:
     serve_rendered_error_pages(tab, live_server)
     for code in RENDERED:
         checker.check(f"/__error_page__/{code}", status=int(code), name=f"{code} page")
+    # a form with errors: a wrong password
+    tab.goto(live_server.url + reverse("account_login"))
+    tab.get_by_label("Username or email").fill("bob")
+    tab.get_by_label("Password:", exact=True).fill("not the password")
+    tab.get_by_role("button", name="Sign In").click()
+    expect(tab.get_by_text(re.compile("password you specified are not correct"))).to_be_visible()
+    checker.run_axe("visitor login form with an error")
     # the form-expired page, for real: a login form sent without its CSRF cookie
     tab.goto(live_server.url + reverse("account_login"))
     tab.context.clear_cookies()
@@ -213,8 +221,18 @@ def check_visitor_only_pages(checker: Checker, forum, live_server) -> None:
     checker.run_axe("visitor mfa_authenticate")
 
 
-def check_two_factor_pages(checker: Checker, forum) -> None:
-    """The pages of a member who has turned two-factor authentication on."""
+def check_member_only_states(checker: Checker, forum) -> None:
+    """A flash message after saving, and the pages of a member who has turned two-factor authentication on."""
+    tab = checker.tab
+    tab.goto(checker.base + reverse("members:preferences"))
+    tab.get_by_role("button", name="Save").click()
+    expect(tab.get_by_text("Your settings were saved.")).to_be_visible()
+    checker.run_axe("member preferences, saved (a flash message)")
+    # reauthenticating by an emailed code: asking for one leads to the page to enter it
+    tab.goto(checker.base + reverse("account_request_reauthentication_code"))
+    tab.get_by_role("button", name="Request Code").click()
+    expect(tab).to_have_url(checker.base + reverse("account_confirm_reauthentication_code"))
+    checker.run_axe("member account_confirm_reauthentication_code")
     turn_on_totp(forum.alice)
     for name in ("mfa_index", "mfa_deactivate_totp", "mfa_view_recovery_codes", "mfa_generate_recovery_codes",
                  "mfa_reauthenticate"):
