@@ -221,7 +221,7 @@ def member_refuse(*, member: User) -> None:
 def invite_create(*, member: User) -> InviteCode:
     """A new invite code, within the member's quota (their row is locked, so two clicks at once cannot
     both take the last one)."""
-    member = User.objects.select_for_update().select_related("rank").get(pk=member.pk)
+    member = User.objects.select_for_update(of=("self",)).select_related("rank").get(pk=member.pk)
     refusal = joining.invite_refusal(member)
     if refusal:
         raise PermissionDenied(refusal)
