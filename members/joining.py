@@ -167,5 +167,6 @@ def invites_page(*, member: User, signup_url: str) -> dict:
         invite.signup_url = f"{signup_url}?{urlencode({'invite': invite.code})}"
     gate = site_settings()
     return {"codes": codes, "refusal": invite_refusal(member), "left": invites_left(member),
-            "by_invite": gate.registration_mode == RegistrationMode.INVITE, "mode": gate.get_registration_mode_display(),
+            "by_invite": gate.registration_mode == RegistrationMode.INVITE,
+            "mode": gate.get_registration_mode_display(),
             "window_days": INVITE_WINDOW.days, "expiry_days": gate.invite_expiry_days}
