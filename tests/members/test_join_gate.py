@@ -603,3 +603,23 @@ def test_the_demo_forum_runs_open(db):
     set_mode(RegistrationMode.CLOSED)
     call_command("seed_demo", if_empty=True)
     assert joining.registration_mode() == RegistrationMode.OPEN
+
+
+@pytest.mark.parametrize(("mode", "status"), [(RegistrationMode.OPEN, JoinStatus.APPROVED),
+                                              (RegistrationMode.INVITE, JoinStatus.WAITING),
+                                              (RegistrationMode.APPROVAL, JoinStatus.WAITING)])
+def test_an_account_made_without_our_signup_form_is_let_in_only_when_registration_is_open(rf, mode, status):
+    """The adapter saves accounts for any allauth form; one that asked nothing of the gate (no code, no
+    reason) waits for a moderator unless registration is open."""
+    from members.adapters import AccountAdapter
+
+    set_mode(mode)
+
+    class PlainForm:
+        cleaned_data = {"username": "elsewhere", "email": "elsewhere@example.com", "password1": PASSWORD}
+
+    request = rf.post("/accounts/signup/", REMOTE_ADDR="203.0.113.8")
+    user = AccountAdapter(request).save_user(request, User(), PlainForm())
+    user.refresh_from_db()
+    assert user.join_status == status
+    assert Case.objects.filter(member=user, kind="signup").exists() == (status == JoinStatus.WAITING)
