@@ -19,7 +19,8 @@ from boards.models import Board, BoardModerator, Post, PostLike, Topic
 from boards.rendering import render_markdown
 from boards.services import make_slug
 from members.default_ladder import ensure_default_ladder
-from members.models import MemberVisit, PromotionProposal, Rank, RankChange, User
+from members.models import MemberVisit, PromotionProposal, Rank, RankChange, RegistrationMode, User
+from members.services import site_settings_update
 
 DEMO_PASSWORD = "hearth-demo"  # noqa: S105 - documented demo accounts, local only
 
@@ -240,6 +241,7 @@ def seed_small() -> None:
     _load(SMALL_BOARDS, users, plan)
     _demo_standing(users)
     _demo_activity(rng, now, users, joined)
+    site_settings_update(registration_mode=RegistrationMode.OPEN)  # the demo lets anyone sign up
     signals.demo_seeded.send(sender=Board, users=users)
 
 

@@ -9,7 +9,7 @@ class ModerationConfig(AppConfig):
     def ready(self):
         # Django's app registry must be ready before these load
         from boards import signals
-        from members.signals import member_standing_changed
+        from members.signals import member_standing_changed, member_waiting_to_join
         from moderation import notice_kinds, receivers
 
         notice_kinds.register_all()
@@ -19,3 +19,4 @@ class ModerationConfig(AppConfig):
         signals.topic_moved.connect(receivers.log_topic_move, dispatch_uid="moderation.log_topic_move")
         signals.topic_moved.connect(receivers.cases_follow_the_topic, dispatch_uid="moderation.cases_follow")
         member_standing_changed.connect(receivers.log_standing_change, dispatch_uid="moderation.log_standing_change")
+        member_waiting_to_join.connect(receivers.open_signup_case, dispatch_uid="moderation.open_signup_case")

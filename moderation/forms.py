@@ -10,7 +10,7 @@ from boards.models import Board
 from forum.numbers import parse_id, parse_int
 from moderation.models import ModerationAction, Reason
 
-REPORT_REASONS = [(value, label) for value, label in Reason.choices if value != Reason.APPROVAL]
+REPORT_REASONS = [(value, label) for value, label in Reason.choices if value not in (Reason.APPROVAL, Reason.SIGNUP)]
 
 
 class ReportForm(forms.Form):

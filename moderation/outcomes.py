@@ -34,6 +34,8 @@ def outcome_text(action: str, *, days: int | None = None, board: str | None = No
         "unban": lambda: _("Ban or suspension lifted"),
         "feature": lambda: _("Featured (精华) at level %(level)d") % {"level": level or 0},
         "unfeature": lambda: _("No longer featured"),
+        "approve_member": lambda: _("Account let in"),
+        "refuse_member": lambda: _("Account refused"),
     }
     if action in words:
         return words[action]()

@@ -7,12 +7,17 @@ from boards.freshness import in_launch_phase
 from boards.models import Post
 from members.models import User
 from moderation.models import Case, ModerationAction
-from moderation.services import hold_for_approval, log
+from moderation.services import hold_for_approval, log, signup_case_open
 from notices.services import notice_create
 
 
 def open_approval_case(sender, *, post: Post, reason: str = "", **kwargs) -> None:
     hold_for_approval(post, reason=reason)
+
+
+def open_signup_case(sender, *, member: User, held_terms: str = "", **kwargs) -> None:
+    """members.signals.member_waiting_to_join: the new account waits in the queue for a moderator."""
+    signup_case_open(member=member, held_terms=held_terms)
 
 
 def tell_admins_in_launch_phase(sender, *, post: Post, **kwargs) -> None:

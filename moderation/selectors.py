@@ -30,6 +30,8 @@ def queue(*, viewer, board_id=None, reason="", state="", limit=QUEUE_LIMIT) -> l
         cases = cases.filter(board_id=board_id)
     if reason == "approval":
         cases = cases.filter(is_approval=True)
+    elif reason == "signup":
+        cases = cases.filter(kind=Case.Kind.SIGNUP)
     elif reason:
         cases = cases.filter(reports__reason=reason).distinct()
     order = ("-resolved_at", "-id") if state == Case.State.RESOLVED else ("-weight", "created_at", "id")
@@ -46,7 +48,7 @@ def queue(*, viewer, board_id=None, reason="", state="", limit=QUEUE_LIMIT) -> l
 def approvals(*, viewer, limit=QUEUE_LIMIT) -> list[Case]:
     """Held posts waiting in the viewer's boards, each with its post's text: heaviest (reported) first, then
     oldest."""
-    cases = list(cases_for(viewer).filter(is_approval=True, post__deleted_at__isnull=True)
+    cases = list(cases_for(viewer).filter(kind=Case.Kind.POST, is_approval=True, post__deleted_at__isnull=True)
                  .exclude(state=Case.State.RESOLVED)
                  .select_related("board", "post__topic__board", "post__author__rank")
                  .order_by("-weight", "created_at", "id")[:limit])
@@ -54,6 +56,20 @@ def approvals(*, viewer, limit=QUEUE_LIMIT) -> list[Case]:
         case.url = links.case_url(case.pk)
         case.post.permalink = links.post_url(case.post_id)
     return cases
+
+
+def signups_waiting(*, viewer, limit=QUEUE_LIMIT) -> list[Case]:
+    """New accounts waiting to be let in (registration by approval), oldest first, each with what it said
+    at signup. Global moderators and admins only: the cases have no board."""
+    cases = list(cases_for(viewer).filter(kind=Case.Kind.SIGNUP).exclude(state=Case.State.RESOLVED)
+                 .select_related("member__signup_record").order_by("created_at", "id")[:limit])
+    for case in cases:
+        case.url = links.case_url(case.pk)
+    return cases
+
+
+def approvals_page(*, viewer) -> dict:
+    return {"cases": approvals(viewer=viewer), "signups": signups_waiting(viewer=viewer)}
 
 
 def case_target_url(case) -> str:
@@ -100,8 +116,8 @@ def open_count(viewer) -> int:
 
 
 def case_detail(*, viewer, case_id) -> Case | None:
-    return (cases_for(viewer).select_related("board", "member__rank", "assignee", "resolved_by", "post__topic__board",
-                                             "post__author", "topic__board")
+    return (cases_for(viewer).select_related("board", "member__rank", "member__signup_record", "assignee",
+                                             "resolved_by", "post__topic__board", "post__author", "topic__board")
             .prefetch_related(Prefetch("reports", queryset=Report.objects.select_related("reporter__rank")
                                        .order_by("created_at")),
                               Prefetch("notes", queryset=CaseNote.objects.select_related("author")

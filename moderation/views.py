@@ -47,9 +47,10 @@ def queue(request):
 @login_required
 @require_GET
 def approvals(request):
-    """Newcomers' held posts, each with its text and the buttons to decide."""
+    """Newcomers' held posts, each with its text and the buttons to decide; and new accounts waiting to be
+    let in (global moderators and admins), each linking to its case."""
     _check_queue(request.user)
-    return render(request, "moderation/approvals.html", {"cases": selectors.approvals(viewer=request.user)})
+    return render(request, "moderation/approvals.html", selectors.approvals_page(viewer=request.user))
 
 
 @login_required

@@ -152,6 +152,26 @@ def _unban(act: Act) -> None:
     member_services.member_unban(member=act.member)
 
 
+def _signup_case(act: Act) -> Case:
+    if act.case is None or act.case.kind != Case.Kind.SIGNUP:
+        raise ValidationError(_("Only an account waiting to join is let in or refused, from its case."))
+    return act.case
+
+
+def _approve_member(act: Act) -> None:
+    """Let a new account in (registration by approval); the member is told, by email too, in their language."""
+    _signup_case(act)
+    member_services.member_admit(member=act.member)
+    notice_create(recipient=act.member, verb="signup_approved", email=True, url="/", params={})
+
+
+def _refuse_member(act: Act) -> None:
+    """Refuse a new account: it keeps reading but never writes; the member is told why."""
+    _signup_case(act)
+    member_services.member_refuse(member=act.member)
+    notice_create(recipient=act.member, verb="signup_refused", email=True, url="/", params={"reason": act.reason})
+
+
 @dataclass(frozen=True)
 class Verb:
     target: str | None  # "post", "topic", "member" or None (dismiss)
@@ -179,11 +199,16 @@ VERBS: dict[str, Verb] = {
     "suspend": Verb("member", _suspend),
     "ban": Verb("member", _ban),
     "unban": Verb("member", _unban),
+    "approve_member": Verb("member", _approve_member),
+    "refuse_member": Verb("member", _refuse_member),
 }
 ALL_ACTIONS = set(VERBS)
 POST_ACTIONS = {name for name, verb in VERBS.items() if verb.target == "post"}
 TOPIC_ACTIONS = {name for name, verb in VERBS.items() if verb.target == "topic"}
 MEMBER_ACTIONS = {name for name, verb in VERBS.items() if verb.target == "member"}
+SIGNUP_ACTIONS = {"approve_member", "refuse_member"}  # only on a case of kind "signup", and only these there
+# the approvals page and the bulk form say approve and reject: for a new account they mean these
+SIGNUP_SYNONYMS = {"approve": "approve_member", "reject": "refuse_member"}
 
 
 def _apply(act: Act) -> str:
@@ -235,12 +260,18 @@ def case_act(*, case: Case, actor: User, action: str, reason: str = "", rule: st
                             "member").get(pk=case.pk))
     if case.state == Case.State.RESOLVED:
         raise AlreadyResolved(case)
+    if case.kind == Case.Kind.SIGNUP:
+        action = SIGNUP_SYNONYMS.get(action, action)
+        if action not in SIGNUP_ACTIONS:
+            raise ValidationError(_("An account waiting to join is let in or refused."))
+    elif action in SIGNUP_ACTIONS:
+        raise ValidationError(_("Only an account waiting to join is let in or refused, from its case."))
     board_now = permissions.case_board_now(case)  # a topic may have moved since the case was opened
     refusal = permissions.action_refusal(actor, board_now, action, member=case.member)
     if refusal:
         raise PermissionDenied(refusal)
     reason = (reason or "").strip()
-    if action not in ("approve", "dismiss") and not reason:
+    if action not in ("approve", "dismiss", "approve_member") and not reason:
         raise ValidationError({"reason": _("Give a reason: the member sees it.")})
     check_rule(rule, board_now)
     if case.is_approval and action == "dismiss":
@@ -281,7 +312,7 @@ def act_directly(*, actor: User, action: str, reason: str, rule: str = "", post:
                  board: Board | None = None, level: int | None = None, until: datetime | None = None) -> str:
     """A moderator acts without a case (lock or pin from the topic page, say). Still logged; an open case
     on the same target is resolved by it."""
-    if action not in ALL_ACTIONS:
+    if action not in ALL_ACTIONS or action in SIGNUP_ACTIONS:
         raise ValidationError(_("Unknown action."))
     # where the target is now, not where it was when the caller loaded it
     if post is not None:
