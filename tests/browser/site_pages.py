@@ -151,6 +151,7 @@ PAGES: dict[str, list[Page]] = {
     # members
     "members:preferences": [Page(_r("members:preferences"), roles=SIGNED_IN)],
     "members:signup": [Page(_r("members:signup"), roles=ONLY_VISITOR)],
+    "members:invites": [Page(_r("members:invites"), roles=SIGNED_IN)],
     # notices and notifications
     "notices:notice_list": [Page(_r("notices:notice_list"), roles=SIGNED_IN)],
     "notices:unsubscribe": [Page(lambda f: reverse("notices:unsubscribe",

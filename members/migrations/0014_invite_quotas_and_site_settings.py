@@ -20,6 +20,6 @@ def set_quotas(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("members", "0012_join_gate")]
+    dependencies = [("members", "0013_join_gate")]
     operations = [migrations.RunPython(set_quotas, migrations.RunPython.noop),
                   migrations.RunPython(create_settings, migrations.RunPython.noop)]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0011_rank_min_featured'),
+        ('members', '0012_regular_badge_darker_green'),
     ]
 
     operations = [
