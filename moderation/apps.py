@@ -18,4 +18,7 @@ class ModerationConfig(AppConfig):
         signals.post_edited.connect(receivers.log_moderator_edit, dispatch_uid="moderation.log_moderator_edit")
         signals.topic_moved.connect(receivers.log_topic_move, dispatch_uid="moderation.log_topic_move")
         signals.topic_moved.connect(receivers.cases_follow_the_topic, dispatch_uid="moderation.cases_follow")
+        signals.board_topics_moved.connect(receivers.cases_follow_the_board_topics,
+                                           dispatch_uid="moderation.cases_follow_board")
+        signals.board_topics_moved.connect(receivers.log_board_topics_move, dispatch_uid="moderation.log_board_move")
         member_standing_changed.connect(receivers.log_standing_change, dispatch_uid="moderation.log_standing_change")

@@ -52,6 +52,22 @@ def log_topic_move(sender, *, topic, actor, before: str, after: str, log_it: boo
             before=before, after=after)
 
 
+def cases_follow_the_board_topics(sender, *, target, **kwargs) -> None:
+    """All of a board's topics moved into `target`: their cases (and their posts' cases) move with them.
+    One UPDATE, whatever the number of topics."""
+    Case.objects.filter(Q(topic__board=target) | Q(post__topic__board=target)).exclude(board=target).update(
+        board=target)
+
+
+def log_board_topics_move(sender, *, source, target, actor, topics: int, posts: int, archived: bool,
+                          reason: str = "", **kwargs) -> None:
+    """One line in the log for the whole move (the house's way for one act on many things, like deleting
+    a spammer), on the board the topics are in now."""
+    counts = f"{topics} topics, {posts} posts"
+    log(actor=actor, action=ModerationAction.Action.MOVE_ALL, board=target, reason=reason,
+        before=f"{source.name}: {counts}", after=f"{target.name}" + (f"; {source.name} archived" if archived else ""))
+
+
 def log_standing_change(sender, *, member, actor, changed: list[str], after: str, **kwargs) -> None:
     """Changes to a member's powers or standing made in the Django admin are logged like those made on
     the site."""
