@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from boards import permissions, signals
 from boards.models import Board, ScheduledTopic, Topic
 from boards.services.counters import recount_board_last_post
-from boards.services.posting import make_slug, validate_title
+from boards.services.posting import lock_topic, make_slug, validate_title
 from members.models import User
 
 logger = logging.getLogger(__name__)
@@ -22,7 +22,7 @@ def topic_retitle_move(*, topic: Topic, actor: User, title: str, board: Board, l
     """Retitle a topic and/or move it to another board. `log_action` False: the caller (a moderation act)
     logs it itself."""
     title = validate_title(title)
-    topic = Topic.objects.select_for_update().select_related("board", "author").get(pk=topic.pk)
+    topic = lock_topic(topic.pk, "board", "author")
     if not permissions.can_retitle_and_move(actor, topic):
         raise PermissionDenied(_("You can't retitle or move this topic."))
     refusal = permissions.retitle_refusal(actor, topic)

@@ -15,7 +15,7 @@ from notifications.models import BoardWatch
 from search.query import parse_query
 from search.selectors import Criteria, search_post_ids
 from tests.factories import BoardFactory, UserFactory, make_post, make_topic
-from tests.helpers import messages_in, page, schedule
+from tests.helpers import messages_in, page, run_in_threads, schedule
 from tests.spam.test_delete_spammer import assert_counters_exact, stored_counters
 
 pytestmark = pytest.mark.django_db
@@ -381,3 +381,36 @@ def test_a_missing_board_is_404_and_only_admins_get_the_form(two_boards, client,
         assert client.post(move_url(source), {"target": target.pk, "confirmed": "on"}).status_code == 403
     assert Topic.objects.filter(board=source).count() == 6
     assert not ModerationAction.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_replies_and_new_topics_racing_the_move_keep_every_counter_exact():
+    """Threads reply to the board's topics, edit them and start new ones while an admin moves them all: no
+    deadlock, no reply or edit lost (a lock that joined the board would lose its row), and every counter
+    matches a recount (a reply that waited for the move counts on the new board; a topic
+    started meanwhile stays, counted, where it was started)."""
+    source, target = BoardFactory(name="Cakes"), BoardFactory(name="Bread")
+    topics = [make_topic(board=source, title=f"Cake {i}") for i in range(3)]
+    make_topic(board=target, title="Bread")
+    admin = UserFactory(username="root", is_superuser=True, is_staff=True)
+    authors = [UserFactory() for _ in range(4)]
+
+    def work(i):
+        if i == 0:
+            services.board_topics_move(source=source, target=target, actor=admin)
+        elif i == 1:
+            for n in range(3):
+                services.topic_create(board=source, author=authors[0], title=f"New cake {n}", body=f"Cake {n}")
+        elif i == 4:
+            for n in range(6):
+                topic = topics[n % 3]
+                services.post_edit(post=topic.first_post, editor=topic.author, body=f"Edited {n}")
+        else:
+            for n in range(6):
+                services.post_create(topic=topics[(i + n) % 3], author=authors[i], body=f"reply {n} from {i}")
+
+    errors = run_in_threads(work, args=[(i,) for i in range(5)])
+    assert errors == []
+    assert Post.objects.count() == 3 + 1 + 3 + 2 * 6
+    assert not Topic.objects.filter(board=source, title__startswith="Cake ").exists()
+    assert_counters_exact()
