@@ -2,6 +2,7 @@
 ModerationConfig.ready(), run inside the sender's transaction."""
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from boards.freshness import in_launch_phase
 from boards.models import Post
@@ -63,9 +64,12 @@ def log_board_topics_move(sender, *, source, target, actor, topics: int, posts: 
                           reason: str = "", **kwargs) -> None:
     """One line in the log for the whole move (the house's way for one act on many things, like deleting
     a spammer), on the board the topics are in now."""
-    counts = f"{topics} topics, {posts} posts"
-    log(actor=actor, action=ModerationAction.Action.MOVE_ALL, board=target, reason=reason,
-        before=f"{source.name}: {counts}", after=f"{target.name}" + (f"; {source.name} archived" if archived else ""))
+    before = _("%(board)s: %(topics)d topics, %(posts)d posts") % {"board": source.name, "topics": topics,
+                                                                   "posts": posts}
+    after = (_("%(target)s; %(source)s archived") % {"target": target.name, "source": source.name} if archived
+             else target.name)
+    log(actor=actor, action=ModerationAction.Action.MOVE_ALL, board=target, reason=reason, before=before,
+        after=after)
 
 
 def log_standing_change(sender, *, member, actor, changed: list[str], after: str, **kwargs) -> None:
