@@ -14,13 +14,13 @@ from django.db.models import Count, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from boards import signals
+from boards import freshness, signals
 from boards.models import Board, BoardModerator, Post, PostLike, Topic
 from boards.rendering import render_markdown
-from boards.services import make_slug
+from boards.services import board_moderator_add, make_slug, scheduled_topic_create, topic_create
 from members.default_ladder import ensure_default_ladder
-from members.models import MemberVisit, PromotionProposal, Rank, RankChange, RegistrationMode, User
-from members.services import site_settings_update
+from members.models import MemberVisit, Rank, RankChange, RegistrationMode, User
+from members.services import site_settings_update, user_update_preferences
 
 DEMO_PASSWORD = "hearth-demo"  # noqa: S105 - documented demo accounts, local only
 
@@ -208,6 +208,14 @@ def _load(boards_spec: list[tuple[str, str, str, str]], users: list[User], plan:
     for board in boards:
         board.topic_count, board.post_count, board.last_post_id = board_stats[board.pk]
     Board.objects.bulk_update(boards, ["topic_count", "post_count", "last_post"])
+    # a board is older than its first topic (created "now", every board would look too young to judge)
+    first_topic = {}
+    for spec, topic in zip(plan, topics, strict=True):
+        first_topic[topic.board_id] = min(first_topic.get(topic.board_id, spec.posts[0].at), spec.posts[0].at)
+    for board in boards:
+        if board.pk in first_topic:
+            board.created_at = first_topic[board.pk] - timedelta(days=1)
+    Board.objects.bulk_update(boards, ["created_at"])
     for user in users:
         user.post_count, user.topic_count = user_stats[user.pk]
     User.objects.bulk_update(users, ["post_count", "topic_count"], batch_size=1000)
@@ -238,10 +246,11 @@ def seed_small() -> None:
             posts.append(PlannedPost(author=who, body=body, at=start + timedelta(hours=j * 3 + rng.randint(0, 2)),
                                      reply_to=(j - 1) if j >= 2 else None))
         plan.append(PlannedTopic(board=board, title=title, posts=posts, pinned=(board == 5)))
-    _load(SMALL_BOARDS, users, plan)
+    _load(SMALL_BOARDS + [QUIET_BOARD], users, plan + _quiet_board_topics(now, board=len(SMALL_BOARDS)))
     _demo_standing(users)
     _demo_activity(rng, now, users, joined)
     site_settings_update(registration_mode=RegistrationMode.OPEN)  # the demo lets anyone sign up
+    _demo_first_run(users)
     signals.demo_seeded.send(sender=Board, users=users)
 
 
@@ -349,8 +358,6 @@ def _demo_activity(rng: random.Random, now: datetime, users: list[User], joined:
     for change, when in changes:
         change.created_at = min(when, now)
     RankChange.objects.bulk_update([c for c, _ in changes], ["created_at"])
-    PromotionProposal.objects.create(member=users[1], board=Board.objects.get(slug="bread-techniques"),
-                                     numbers={"posts_in_board": 12, "posts_everywhere": 18, "share": 0.67})
 
 
 def _demo_standing(users: list[User]) -> None:
@@ -365,6 +372,79 @@ def _demo_standing(users: list[User]) -> None:
                                                days_visited=10 * (order + 1), rank_locked=order == 4)
     BoardModerator.objects.create(board=Board.objects.get(slug="sourdough-starters"), member=users[0],
                                   reason="Demo: cares for the starters board.")
+
+
+# --- a first run that shows everything -----------------------------------------------------------------------------
+# What a new admin should find after `make run`: a quiet board (it has had its freshness reminder, and its
+# moderator scheduled a seed topic for it), and a newcomer's first post waiting for approval. Written through
+# the real services, so counters, cases, notices and logs are what the live site would make. Higher layers add
+# theirs on boards.signals.demo_seeded: open report cases (moderation/demo.py), a moderator proposal
+# (standing/demo.py), unread notifications (notifications/demo.py).
+
+QUIET_BOARD = ("Cakes and pastry", "cakes-and-pastry",
+               "Croissants, laminated doughs, cakes and other sweet bakes.",
+               "1. Sweet bakes only: bread goes in *Bread techniques*.\n2. Say your oven and your butter's brand.")
+QUIET_MODERATOR = 6  # oskar: moderates the quiet board, and asked for its freshness reminders
+HELD_POST = ("Hello from a first-time baker",
+             "Hi everyone! I just bought a bag of rye flour and a kitchen scale. My first starter is on day two. "
+             "Any advice for a complete beginner?")
+SEED_TOPIC = ("What is your favourite winter bake?",
+              "Cinnamon buns, stollen, a plain apple cake? Tell us what you bake when it gets cold, and share the "
+              "recipe if you like.")
+
+
+def _quiet_board_topics(now: datetime, *, board: int) -> list[PlannedTopic]:
+    """A board that never took off: two topics over three months, two posts in the last 90 days and none in
+    the last 50 (so the focus advice names it, and the freshness check finds it quiet)."""
+    return [
+        PlannedTopic(board=board, title="Croissant lamination: the butter keeps breaking", posts=[
+            PlannedPost(author=2, at=now - timedelta(days=95, hours=3),
+                        body="Every time I roll out the dough, the butter layer shatters into pieces. Too cold?"),
+            PlannedPost(author=4, at=now - timedelta(days=94, hours=20),
+                        body="Yes: let the butter block warm until it bends without snapping, about 13 °C."),
+        ]),
+        PlannedTopic(board=board, title="Anyone tried kouign-amann?", posts=[
+            PlannedPost(author=3, at=now - timedelta(days=52, hours=5),
+                        body="Saw them in a bakery in Brittany. Is it worth trying at home?"),
+            PlannedPost(author=2, at=now - timedelta(days=50, hours=2),
+                        body="Worth it, but make them on a cold day: the sugar melts into the butter otherwise."),
+        ]),
+    ]
+
+
+def _demo_first_run(users: list[User]) -> None:
+    quiet = Board.objects.get(slug=QUIET_BOARD[1])
+    _demo_quiet_board_moderator(quiet, users[QUIET_MODERATOR])
+    _demo_held_post()
+    _demo_freshness_reminder()
+    _demo_seed_topic(quiet, User.objects.get(pk=users[QUIET_MODERATOR].pk))  # as a moderator now
+
+
+def _demo_quiet_board_moderator(board: Board, member: User) -> None:
+    board_moderator_add(board=board, member=member, granted_by=None, reason="Demo: looks after the sweet bakes.")
+    user_update_preferences(user=member, board_freshness_reminders=True)
+
+
+def _demo_held_post() -> Topic:
+    """The newest member who has not posted yet introduces themselves: as a Newcomer's first post, it waits
+    in the approval queue (and, the forum being young, the admins are told at once)."""
+    newcomer = (User.objects.filter(is_superuser=False, post_count=0, rank__isnull=True)
+                .order_by("-date_joined", "-id").first())
+    title, body = HELD_POST
+    return topic_create(board=Board.objects.get(slug="introductions"), author=newcomer, title=title, body=body)
+
+
+def _demo_freshness_reminder() -> None:
+    """Today's freshness check, run now: the quiet board (and, in the launch phase, whichever others count
+    as quiet) is in the admins' reminder and in its moderator's."""
+    freshness.send_freshness_reminders(freshness.today())
+
+
+def _demo_seed_topic(board: Board, moderator: User) -> None:
+    """The quiet board's moderator answered the reminder with a seed topic for tomorrow morning."""
+    tomorrow = freshness.as_of(freshness.today() + timedelta(days=1))
+    title, body = SEED_TOPIC
+    scheduled_topic_create(author=moderator, board=board, title=title, body=body, publish_at=tomorrow)
 
 
 WORDS = ("crumb crust starter levain hydration flour rye spelt proof retard shape score oven steam bake loaf "

@@ -1,9 +1,11 @@
 """Reads for the boards pages. Each selector loads everything its page shows in a fixed number of
 queries, whatever the page lists."""
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from boards.models import Board, BoardModerator, Post, PostLike, ScheduledTopic, Topic, TopicRead
@@ -142,3 +144,85 @@ def seedable_boards(user) -> QuerySet[Board]:
 def scheduled_topics(user) -> QuerySet[ScheduledTopic]:
     return ScheduledTopic.objects.select_related("board", "author", "updated_by", "published_topic").filter(
         board__in=Board.objects.moderated_by(user))
+
+
+@dataclass
+class FocusAdvice:
+    """Whether the forum has more boards than it has activity for, and which boards say so. Each board in
+    `boards` carries `new_topics` (in the last idle_days), `recent_posts` (in the last share_days) and
+    `share` (of the forum's recent posts, 0..1; `share_percent` rounded for showing)."""
+
+    boards: list[Board]  # every board, archived ones too, in the board index's order
+    idle: list[Board]  # open boards with no new topic in idle_days
+    thin: list[Board]  # open boards under min_share of the forum's posts (empty when not judged)
+    forum_posts: int  # visible posts in the last share_days, all boards
+    idle_days: int
+    idle_limit: int
+    share_days: int
+    min_share: float
+    min_posts: int
+
+    @property
+    def too_many_idle(self) -> bool:
+        return len(self.idle) > self.idle_limit
+
+    @property
+    def share_judged(self) -> bool:
+        return self.forum_posts >= self.min_posts
+
+    @property
+    def named(self) -> list[Board]:
+        """The boards the advice names: the idle ones once there are too many of them, and the thin ones."""
+        chosen = {b.pk for b in self.thin} | ({b.pk for b in self.idle} if self.too_many_idle else set())
+        return [b for b in self.boards if b.pk in chosen]
+
+    @property
+    def needed(self) -> bool:
+        return bool(self.named)
+
+    @property
+    def min_share_percent(self) -> float:
+        return self.min_share * 100
+
+
+def focus_advice(*, now: datetime | None = None) -> FocusAdvice:
+    """One query, whatever the number of boards: each board with its new topics over the idle window and
+    its visible posts over the share window (hidden, held and deleted posts, and hidden topics, do not
+    count). Thresholds: settings.HEARTH["FOCUS_*"]."""
+    hearth = settings.HEARTH
+    now = now or timezone.now()
+    idle_since = now - timedelta(days=hearth["FOCUS_IDLE_DAYS"])
+    share_since = now - timedelta(days=hearth["FOCUS_SHARE_DAYS"])
+    new_topics = (Topic.objects.filter(board=OuterRef("pk"), is_hidden=False, created_at__gte=idle_since)
+                  .order_by().values("board").annotate(n=Count("id")).values("n"))
+    recent_posts = (Post.objects.filter(topic__board=OuterRef("pk"), topic__is_hidden=False, is_hidden=False,
+                                        is_awaiting_approval=False, deleted_at__isnull=True,
+                                        created_at__gte=share_since)
+                    .order_by().values("topic__board").annotate(n=Count("id")).values("n"))
+    boards = list(Board.objects.annotate(new_topics=Coalesce(Subquery(new_topics), 0),
+                                         recent_posts=Coalesce(Subquery(recent_posts), 0))
+                  .order_by("position", "id"))
+    forum_posts = sum(b.recent_posts for b in boards)
+    for board in boards:
+        board.share = board.recent_posts / forum_posts if forum_posts else 0.0
+        board.share_percent = round(board.share * 100, 1)
+    advice = FocusAdvice(boards=boards, idle=[], thin=[], forum_posts=forum_posts,
+                         idle_days=hearth["FOCUS_IDLE_DAYS"], idle_limit=hearth["FOCUS_IDLE_BOARDS"],
+                         share_days=hearth["FOCUS_SHARE_DAYS"], min_share=hearth["FOCUS_MIN_SHARE"],
+                         min_posts=hearth["FOCUS_SHARE_MIN_POSTS"])
+    for board in boards:
+        if board.is_archived:
+            continue
+        if board.created_at <= idle_since and board.new_topics == 0:
+            advice.idle.append(board)
+        if advice.share_judged and board.created_at <= share_since and board.share < advice.min_share:
+            advice.thin.append(board)
+    return advice
+
+
+def board_move_summary(board: Board) -> dict:
+    """What moving all of a board's topics would move: its topics and posts (the board's own counters), the
+    hidden or held topics besides, and the seed topics still waiting to be published. Two queries."""
+    row = Topic.objects.filter(board=board).aggregate(all=Count("id"))
+    return {"topics": board.topic_count, "posts": board.post_count, "unlisted": row["all"] - board.topic_count,
+            "drafts": ScheduledTopic.objects.filter(board=board, published_at__isnull=True).count()}

@@ -141,6 +141,7 @@ class ModerationAction(models.Model):
         HIDE_TOPIC = "hide_topic", _("Hid topic")
         UNHIDE_TOPIC = "unhide_topic", _("Unhid topic")
         MOVE = "move", _("Moved or retitled topic")
+        MOVE_ALL = "move_all", _("Moved all topics of a board")
         WARN = "warn", _("Warned member")
         SUSPEND = "suspend", _("Suspended member")
         BAN = "ban", _("Banned member")

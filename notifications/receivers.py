@@ -25,3 +25,8 @@ def post_liked(sender, *, post: Post, member, **kwargs) -> None:
     notice_add_one(recipient_id=post.author_id, kind=Notice.Kind.LIKE, verb="liked", url=links.post_url(post.pk),
                    params={"actor": member.username, "topic": post.topic.title}, actor_id=member.pk,
                    topic_key=post.topic_id, dedupe_key=f"like:{post.pk}:{day.isoformat()}")
+
+
+def board_topics_moved(sender, *, source, target, **kwargs) -> None:
+    """No fan-out: moved topics are not new. Watchers of the old board follow its topics to the new one."""
+    services.board_watches_follow(source=source, target=target)

@@ -332,6 +332,16 @@ HEARTH = {
     "LAUNCH_QUIET_POST_DAYS": env.int("LAUNCH_QUIET_POST_DAYS", default=1),
     # the local hour (TIME_ZONE) at which the daily freshness check runs
     "FRESHNESS_HOUR": env.int("FRESHNESS_HOUR", default=9),
+    # Focus: the forum has more boards than it has activity for when more than FOCUS_IDLE_BOARDS open boards
+    # had no new topic in FOCUS_IDLE_DAYS days, or when an open board had under FOCUS_MIN_SHARE (a fraction)
+    # of the forum's posts over FOCUS_SHARE_DAYS days. The share is judged only once the forum wrote
+    # FOCUS_SHARE_MIN_POSTS posts in those days (2 % of 200 is 4 posts; below that a share is a post or two
+    # and says nothing). A board younger than a window is not judged by it.
+    "FOCUS_IDLE_DAYS": env.int("FOCUS_IDLE_DAYS", default=30),
+    "FOCUS_IDLE_BOARDS": env.int("FOCUS_IDLE_BOARDS", default=3),
+    "FOCUS_SHARE_DAYS": env.int("FOCUS_SHARE_DAYS", default=90),
+    "FOCUS_MIN_SHARE": env.float("FOCUS_MIN_SHARE", default=0.02),
+    "FOCUS_SHARE_MIN_POSTS": env.int("FOCUS_SHARE_MIN_POSTS", default=200),
     # Ranks: a member below 90% of a threshold drops one step after this many days (never within 14
     # days of a promotion). LIKE_RATE is likes per minute.
     "RANK_GRACE_DAYS": env.int("RANK_GRACE_DAYS", default=14),

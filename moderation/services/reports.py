@@ -102,7 +102,7 @@ def _maybe_auto_hide(case: Case) -> None:
     member's post; and once a moderator has cleared a post, the members who reported it before do not
     count again."""
     hearth = settings.HEARTH
-    post = Post.objects.select_for_update().select_related("author", "topic__board").get(pk=case.post_id)
+    post = Post.objects.select_for_update(of=("self",)).select_related("author", "topic__board").get(pk=case.post_id)
     if post.is_hidden or role_level(post.author, post.topic.board) >= BOARD_MODERATOR:
         return
     earlier = Report.objects.filter(case__post=post, case__state=Case.State.RESOLVED).values("reporter_id")

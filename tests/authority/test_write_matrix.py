@@ -140,7 +140,7 @@ def expected(state: str, url: str, target: str = "member"):
         return DONE if outranks(state, target) else 403
     if url == "schedule_new":  # another board's moderator may schedule, but only in their boards: a form error
         return DONE if state in MODERATORS else (200 if state == "other_mod" else 403)
-    if url in ("snooze", "appoint", "decide"):
+    if url in ("snooze", "appoint", "decide", "move_topics"):
         return DONE if state == "admin" else 403
     if url == "invite":  # a code for registration by invite: as the rank allows (Veterans 5 a month), admins always
         return DONE if state in ("veteran", "admin") else 403
@@ -202,6 +202,10 @@ def request(world: World, url: str, target: str, state: str):
     if url == "snooze":
         return (f"/freshness/boards/{world.board.pk}/snooze/", {"days": "7"},
                 lambda: world.board.__class__.objects.get(pk=world.board.pk).reminders_snoozed_until is not None)
+    if url == "move_topics":  # every topic of the board into Pastry, confirmed
+        return (f"/freshness/boards/{world.board.pk}/move-topics/", {"target": world.pastry.pk, "confirmed": "on"},
+                lambda: not Topic.objects.filter(board=world.board).exists()
+                and ModerationAction.objects.filter(action="move_all").exists())
     if url == "appoint":
         member = world.authors["member"]
         return (f"/u/{member.username}/moderation/", {"board": world.pastry.pk, "reason": "Cares."},
@@ -223,7 +227,8 @@ def request(world: World, url: str, target: str, state: str):
 
 ON_A_MEMBER = ["edit", "retitle", "act_direct", "case_act", "feature"]
 OTHER_WRITES = ["new_topic", "reply", "report", "like", "approve", "schedule_new", "schedule_edit",
-                "schedule_delete", "snooze", "appoint", "decide", "invite", "settings", "notices_read"]
+                "schedule_delete", "snooze", "appoint", "decide", "invite", "settings", "notices_read",
+                "move_topics"]
 
 
 def check(world: World, state: str, url: str, target: str) -> None:
