@@ -18,7 +18,7 @@ def outcome_params(action: str, *, days: int | None = None, board: str | None = 
 
 
 def outcome_text(action: str, *, days: int | None = None, board: str | None = None,
-                 level: int | None = None) -> str:
+                 level: int | None = None, scope: str | None = None) -> str:
     words = {
         "dismiss": lambda: _("No action needed"),
         "approve": lambda: _("Published"),
@@ -35,6 +35,8 @@ def outcome_text(action: str, *, days: int | None = None, board: str | None = No
         "feature": lambda: _("Featured (精华) at level %(level)d") % {"level": level or 0},
         "unfeature": lambda: _("No longer featured"),
     }
+    if action == "pin" and scope == "forum":
+        return _("Pinned for the whole forum")
     if action in words:
         return words[action]()
     return str(ModerationAction.Action(action).label)  # lock, unlock, pin, unpin, hide/unhide topic
