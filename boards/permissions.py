@@ -134,16 +134,6 @@ def visible_boards(user):
     return Board.objects.filter(visible_boards_q(user))
 
 
-def hidden_board_ids(user, *, using: str = "default") -> frozenset[int]:
-    """The boards `user` may not see, for filters written in SQL (search): one small query over the boards
-    that set a rank to read; none for global moderators and admins."""
-    if is_global_moderator(user):
-        return frozenset()
-    restricted = Board.objects.using(using).filter(view_rank__isnull=False).select_related("view_rank").only(
-        "id", "view_rank_id", "view_rank__order")
-    return frozenset(board.pk for board in restricted if not can_see_board(user, board))
-
-
 def board_visibility_key(user) -> str:
     """What decides which boards `user` sees, as a short string for cache keys: viewers with the same key see
     the same boards (together with the boards' versions, which a change of a board's ranks bumps)."""

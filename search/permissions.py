@@ -8,9 +8,11 @@ the live columns of the posts and topics, so moderation never has to touch the i
 - admins: every post.
 
 Authors do not find their own hidden or held posts here (they see them on the topic page). Nobody finds
-anything in a board they may not see (a board by rank above theirs: boards.permissions.hidden_board_ids).
+anything in a board they may not see (a board by rank above theirs): boards.permissions.visible_boards_q,
+compiled into the search's SQL as a subquery over the boards (no query of its own).
 """
-from boards.permissions import hidden_board_ids, is_admin, is_global_moderator, moderated_board_ids
+from boards.models import Board
+from boards.permissions import is_admin, is_global_moderator, moderated_board_ids, visible_boards_q
 
 
 def visibility_sql(viewer, *, using: str = "default") -> tuple[str, list]:
@@ -27,8 +29,6 @@ def visibility_sql(viewer, *, using: str = "default") -> tuple[str, list]:
         marks = ", ".join(["%s"] * len(boards))
         where, params = (f"({public} OR (p.deleted_at IS NULL AND t.board_id IN ({marks})))",
                          [False, False, False, *boards])
-    hidden = sorted(hidden_board_ids(viewer, using=using))
-    if hidden:
-        where = f"{where} AND t.board_id NOT IN ({', '.join(['%s'] * len(hidden))})"
-        params = [*params, *hidden]
-    return where, params
+    boards_sql, boards_params = (Board.objects.using(using).filter(visible_boards_q(viewer)).values("id")
+                                 .query.get_compiler(using).as_sql())
+    return f"{where} AND t.board_id IN ({boards_sql})", [*params, *boards_params]
