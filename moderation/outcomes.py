@@ -6,8 +6,10 @@ from moderation.models import ModerationAction
 
 
 def outcome_params(action: str, *, days: int | None = None, board: str | None = None,
-                   level: int | None = None) -> dict:
+                   level: int | None = None, scope: str | None = None) -> dict:
     params = {"action": action}
+    if scope == "forum":
+        params["scope"] = scope
     if level is not None:
         params["level"] = level
     if days is not None:

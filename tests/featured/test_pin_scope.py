@@ -10,7 +10,8 @@ from django.utils import timezone
 from boards.models import Board, Topic
 from members.services import visit_record
 from moderation import services as moderation_services
-from moderation.models import ModerationAction
+from moderation.models import Case, ModerationAction
+from notices.models import Notice
 from tests.factories import BoardFactory, UserFactory, fresh, make_board_moderator, make_topic, rank_at
 from tests.helpers import assert_constant, login, page, queries_for
 
@@ -163,3 +164,14 @@ def test_a_board_page_costs_the_same_with_1_or_8_forum_wide_pins(client, board, 
     assert page(client.get("/b/pastry/")).count('<span class="tag">Pinned for the whole forum</span>') == 8
     assert_constant(small, large, "board page with forum-wide pins", most=10)
     assert Board.objects.count() == 6
+
+
+def test_a_forum_wide_pin_that_resolves_a_case_says_so(board, notice, admin_user):
+    reporter = UserFactory(username="reporter")
+    moderation_services.report_create(reporter=reporter, kind="topic", reason="other", note="Worth pinning.",
+                                      topic=notice)
+    moderation_services.act_directly(actor=fresh(admin_user), action="pin", scope="forum", reason="x", topic=notice)
+    case = Case.objects.get(topic=notice)
+    assert case.resolution == "Pinned for the whole forum"
+    told = Notice.objects.get(recipient=reporter, verb="report_resolved")
+    assert "Pinned for the whole forum" in told.text().title
