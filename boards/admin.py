@@ -44,13 +44,13 @@ class BoardAdmin(admin.ModelAdmin):
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     list_display = ["title", "board", "author", "post_count", "is_pinned", "is_locked", "is_hidden", "last_post_at"]
-    list_filter = ["board", "is_pinned", "is_locked", "is_hidden"]
+    list_filter = ["board", "is_pinned", "pin_scope", "is_locked", "is_hidden"]
     search_fields = ["title", "author__username"]
     list_select_related = ["board", "author"]
     raw_id_fields = ["author"]
     # Moving, pinning, locking and hiding happen on the site, where they are logged and counters follow.
-    readonly_fields = ["board", "title", "slug", "author", "is_pinned", "is_locked", "is_hidden", "post_count",
-                       "created_at", "last_post_at"]
+    readonly_fields = ["board", "title", "slug", "author", "is_pinned", "pin_scope", "is_locked", "is_hidden",
+                       "post_count", "created_at", "last_post_at"]
     fields = readonly_fields
 
     def has_add_permission(self, request):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
@@ -184,8 +185,6 @@ def test_the_services_refuse_what_the_pages_refuse(world, state):
 def test_lists_and_the_python_rule_agree(world, state):
     """visible_boards_q (the lists' filter) and can_see_board (the pages' check) give the same answer,
     and both give the oracle's."""
-    from django.contrib.auth.models import AnonymousUser
-
     user = AnonymousUser() if state == "anonymous" else User.objects.select_related("rank").get(
         pk=world.users[state].pk)
     listed = set(Board.objects.filter(permissions.visible_boards_q(user)).values_list("slug", flat=True))
@@ -202,3 +201,16 @@ def test_the_oracle_is_not_trivial():
     assert expected("member", "lounge", "view") == 404 and expected("regular", "lounge", "view") == 200
     assert expected("regular", "lounge", "start") == 403 and expected("veteran", "lounge", "start") == DONE
     assert expected("admin", "inner", "reply") == DONE and expected("veteran", "inner", "reply") == 403
+
+
+def test_viewers_with_the_same_visibility_key_see_the_same_boards(world):
+    """board_visibility_key is what a cache of per-viewer lists is keyed by: two viewers with one key see the
+    same boards, and viewers who see different boards have different keys."""
+    seen = {}
+    for state in STATES:
+        user = AnonymousUser() if state == "anonymous" else User.objects.select_related("rank").get(
+            pk=world.users[state].pk)
+        boards = frozenset(Board.objects.filter(permissions.visible_boards_q(user)).values_list("slug", flat=True))
+        seen.setdefault(permissions.board_visibility_key(user), set()).add(boards)
+    assert all(len(sets) == 1 for sets in seen.values()), seen
+    assert len({next(iter(sets)) for sets in seen.values()}) > 2
