@@ -155,6 +155,12 @@ def test_the_rank_matrix(world, state, board, action):
         assert response.status_code == outcome, where
         if outcome == 200:
             assert world.boards[board].name in page(response), where
+        if action == "view" and outcome == 200 and state != "anonymous" and state not in REFUSED_ACCOUNTS:
+            # the board says why there is no "Start a topic" button, or offers it
+            may_start = passes(state, board, BOARDS[board][1])
+            assert ("Start a topic" in page(response)) is may_start, where
+            if not may_start:
+                assert refusal_words(board, "start") in page(response), where
         if outcome == 403 and state not in REFUSED_ACCOUNTS:
             assert refusal_words(board, action) in page(response), where
         if outcome == 404:  # not a word of the board
