@@ -58,6 +58,29 @@ SMALL_BOARDS = [
      "用中文交流烘焙心得：面包、酵种、工具。", "1. 友善交流。\n2. 请勿发广告。"),
     ("Site feedback", "site-feedback",
      "Ideas and problems with this forum itself.", "Report bugs with steps to reproduce."),
+    ("Regulars' lounge", "regulars-lounge",
+     "A quieter room for members from the Regular rank up: plans, experiments and the forum's future.",
+     "1. What is said here stays friendly.\n2. Ideas for the forum are welcome; decisions are made in the open."),
+]
+LOUNGE = 6  # the board above: read from the Regular rank up (the board's moderators and admins always)
+LOUNGE_RANK = 2  # Regular, in the default ladder
+
+# The lounge's topics: (title, [(author, body), …]), authors among the demo's Regulars and up (users 0–3).
+LOUNGE_TOPICS = [
+    ("A baking day for the regulars?", [
+        (1, "Some of us live close enough to bake together. A Saturday in spring, in someone's kitchen?"),
+        (2, "Count me in. I can bring a spare Dutch oven and a jar of rye starter."),
+        (0, "Lovely idea. Let's fix a date here, then tell the rest of the forum in *Introductions*."),
+    ]),
+    ("Ideas for the newcomers' guide", [
+        (3, "Newcomers ask the same five questions about starters. Shall we write one guide together and pin it?"),
+        (1, "Yes: feeding ratios, temperature, the acetone smell, and when to give up and start again."),
+    ]),
+    ("Experiment log: 90% hydration", [
+        (2, "Week two of very wet doughs. Notes so far:\n\n- coil folds beat stretch and folds\n"
+            "- a cold bench helps\n- I still can't shape it"),
+        (3, "Try a wetter hand and a bench scraper, and shape straight into the banneton."),
+    ]),
 ]
 
 SMALL_USERS = ["mara", "bao", "carmen", "dmitri", "李雷", "ngozi", "oskar", "priya"]
@@ -246,6 +269,11 @@ def seed_small() -> None:
             posts.append(PlannedPost(author=who, body=body, at=start + timedelta(hours=j * 3 + rng.randint(0, 2)),
                                      reply_to=(j - 1) if j >= 2 else None))
         plan.append(PlannedTopic(board=board, title=title, posts=posts, pinned=(board == 5)))
+    for i, (title, posts) in enumerate(LOUNGE_TOPICS):  # fixed times: the rest of the demo stays as it was
+        start = now - timedelta(days=15 - i * 5, hours=2 * i)
+        plan.append(PlannedTopic(board=LOUNGE, title=title, posts=[
+            PlannedPost(author=who, body=body, at=start + timedelta(hours=5 * j))
+            for j, (who, body) in enumerate(posts)]))
     _load(SMALL_BOARDS + [QUIET_BOARD], users, plan + _quiet_board_topics(now, board=len(SMALL_BOARDS)))
     _demo_standing(users)
     _demo_activity(rng, now, users, joined)
@@ -313,9 +341,13 @@ def _demo_activity(rng: random.Random, now: datetime, users: list[User], joined:
         last_visit_on=Subquery(per_member.annotate(last=Max("day")).values("last")))
 
     likes, moments = [], []
-    for post in Post.objects.filter(position__gt=1).order_by("id").values("id", "author_id", "created_at"):
+    # only members who may read a board like its posts (the lounge's: its Regulars and up)
+    regulars = [u for u, order in zip(users, [4, 3, 2, 2], strict=False) if order >= LOUNGE_RANK]
+    for post in (Post.objects.filter(position__gt=1).order_by("id")
+                 .values("id", "author_id", "created_at", "topic__board__view_rank_id")):
         if rng.random() < 0.45:
-            likers = rng.sample([u for u in users if u.pk != post["author_id"]], rng.randint(1, 3))
+            crowd = users if post["topic__board__view_rank_id"] is None else regulars
+            likers = rng.sample([u for u in crowd if u.pk != post["author_id"]], rng.randint(1, 3))
             for liker in likers:
                 likes.append(PostLike(post_id=post["id"], member_id=liker.pk))
                 moments.append(min(post["created_at"] + timedelta(hours=rng.uniform(0.5, 30)),
@@ -372,6 +404,7 @@ def _demo_standing(users: list[User]) -> None:
                                                days_visited=10 * (order + 1), rank_locked=order == 4)
     BoardModerator.objects.create(board=Board.objects.get(slug="sourdough-starters"), member=users[0],
                                   reason="Demo: cares for the starters board.")
+    Board.objects.filter(slug=SMALL_BOARDS[LOUNGE][1]).update(view_rank=ladder.get(LOUNGE_RANK))
 
 
 # --- a first run that shows everything -----------------------------------------------------------------------------

@@ -9,12 +9,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from boards.models import Board, BoardModerator, Post, PostLike, ScheduledTopic, Topic, TopicRead
+from boards.permissions import visible_boards_q
 from forum.links import topic_url
 from forum.pagination import PageInfo, page_info
 
 
-def board_list() -> QuerySet[Board]:
-    return (Board.objects.select_related("last_post__author", "last_post__topic")
+def board_list(viewer) -> QuerySet[Board]:
+    """The boards `viewer` may see (a board by rank above theirs is not listed), with their last posts."""
+    return (Board.objects.filter(visible_boards_q(viewer)).select_related("last_post__author", "last_post__topic")
             .defer("last_post__body", "last_post__body_html")
             .order_by("position", "id"))
 
@@ -40,11 +42,23 @@ def board_topics_page(*, board: Board, page: str | None, featured_only: bool = F
     return info, topics[info.offset: info.offset + info.per_page]
 
 
-def featured_topics_page(*, page: str | None) -> tuple[PageInfo, list[Topic]]:
-    """The forum-wide 精华 page: featured topics of every board a viewer may read (every board is public;
-    hidden topics are left out), newest featured first. Two queries whatever the page: an indexed count
-    and the page's rows with their boards and authors."""
-    listed = Topic.objects.visible().featured()
+FORUM_PINS = 10  # at most this many forum-wide pins above a board's list
+
+
+def forum_pins(*, viewer, board: Board) -> list[Topic]:
+    """全局置顶: the topics pinned for the whole forum, shown above `board`'s list (its own are in the list
+    already), from the boards `viewer` may see, latest activity first. One query, on a partial index."""
+    return list(Topic.objects.filter(visible_boards_q(viewer, "board"), is_pinned=True,
+                                     pin_scope=Topic.PinScope.FORUM, is_hidden=False)
+                .exclude(board=board).for_list().select_related("board").order_by("-last_post_at", "-id")
+                [:FORUM_PINS])
+
+
+def featured_topics_page(*, viewer, page: str | None) -> tuple[PageInfo, list[Topic]]:
+    """The forum-wide 精华 page: featured topics of every board `viewer` may see (hidden topics are left
+    out), newest featured first. Two queries whatever the page: an indexed count and the page's rows with
+    their boards and authors."""
+    listed = Topic.objects.visible().featured().filter(visible_boards_q(viewer, "board"))
     info = page_info(page, count=listed.count(), per_page=settings.HEARTH["TOPICS_PER_PAGE"])
     topics = list(listed.for_list().select_related("board").order_by("-featured_at", "-id")
                   [info.offset: info.offset + info.per_page])
@@ -88,9 +102,10 @@ def post_in_page_url(post: Post) -> str:
     return f"{topic_url(post.topic_id, post.topic.slug, post_page_number(post))}#p{post.pk}"
 
 
-def member_recent_posts(*, member, limit: int = 10) -> list[Post]:
+def member_recent_posts(*, member, viewer, limit: int = 10) -> list[Post]:
+    """The member's latest posts that `viewer` may read (none from a board they may not see)."""
     return list(
-        Post.objects.filter(author=member).public()
+        Post.objects.filter(visible_boards_q(viewer, "topic__board"), author=member).public()
         .select_related("topic").order_by("-created_at", "-id")[:limit]
     )
 
@@ -127,8 +142,10 @@ def board_moderators(*, board) -> list:
     return list(BoardModerator.objects.filter(board=board).select_related("member__rank").order_by("granted_at"))
 
 
-def member_moderates(*, member) -> QuerySet[BoardModerator]:
-    return BoardModerator.objects.filter(member=member).select_related("board").order_by("board__position")
+def member_moderates(*, member, viewer) -> QuerySet[BoardModerator]:
+    """The boards the member moderates that `viewer` may see."""
+    return (BoardModerator.objects.filter(visible_boards_q(viewer, "board"), member=member).select_related("board")
+            .order_by("board__position"))
 
 
 def quote_of(post: Post, *, intro: str) -> str:

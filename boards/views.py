@@ -24,7 +24,8 @@ from notices.services import notices_mark_topic_read
 def _fragment_context(request) -> dict:
     """Anonymous visitors all see the same lists: those are served from a short-lived fragment cache,
     keyed by the board's or topic's version, so a write shows at once and only the human times
-    ("3 minutes ago") can lag, by at most FRAGMENT_CACHE_SECONDS."""
+    ("3 minutes ago") can lag, by at most FRAGMENT_CACHE_SECONDS. (Visitors see no board by rank, and a
+    change of a board's ranks bumps its version: a cached copy never shows one to them.)"""
     return {"cache_fragment": not request.user.is_authenticated,
             "fragment_seconds": settings.HEARTH["FRAGMENT_CACHE_SECONDS"]}
 
@@ -32,7 +33,7 @@ def _fragment_context(request) -> dict:
 @require_GET
 def board_index(request):
     def split():
-        boards = list(selectors.board_list())
+        boards = list(selectors.board_list(request.user))
         return {"active": [b for b in boards if not b.is_archived],
                 "archived": [b for b in boards if b.is_archived]}
 
@@ -45,7 +46,7 @@ def board_index(request):
 
 @require_GET
 def board_detail(request, slug):
-    board = permissions.board_or_404(slug)
+    board = permissions.board_for_viewer_or_404(request.user, slug)
     featured_only = request.GET.get("featured") == "1"
     try:
         page, topics = selectors.board_topics_page(board=board, page=request.GET.get("page"),
@@ -54,13 +55,20 @@ def board_detail(request, slug):
         url = links.board_url(board.slug) + ("?featured=1" if featured_only else "")
         sep = "&" if featured_only else "?"
         return redirect(url if out.number <= 1 else f"{url}{sep}page={out.number}")
+    # 全局置顶 above the first page of the list, outside its cached fragment (they come from other boards)
+    pins = [] if featured_only or page.number > 1 else selectors.forum_pins(viewer=request.user, board=board)
+    can_start_topic = permissions.can_start_topic(request.user, board)
     return render(request, "boards/board_detail.html", {
         "board": board,
         "page": page,
         "topics": SimpleLazyObject(lambda: present_topics(
             list(topics), selectors.read_positions(member=request.user, topics=topics))),
+        "forum_pins": present_topics(pins, selectors.read_positions(member=request.user, topics=pins))
+        if pins else [],
         "moderators": selectors.board_moderators(board=board),
-        "can_start_topic": permissions.can_start_topic(request.user, board),
+        "can_start_topic": can_start_topic,
+        "start_refusal": None if can_start_topic or not request.user.is_authenticated
+        else permissions.board_rank_refusal(request.user, board, replying=False),
         "can_schedule": permissions.can_schedule_topics(request.user, board),
         "can_moderate_board": permissions.can_moderate(request.user, board),
         "page_base_url": links.board_url(board.slug) + ("?featured=1" if featured_only else ""),
@@ -73,7 +81,7 @@ def board_detail(request, slug):
 def featured(request):
     """精华: the featured topics of every board the viewer may read, newest featured first."""
     try:
-        page, topics = selectors.featured_topics_page(page=request.GET.get("page"))
+        page, topics = selectors.featured_topics_page(viewer=request.user, page=request.GET.get("page"))
     except PageOutOfRange as out:
         url = links.featured_url()
         return redirect(url if out.number <= 1 else f"{url}?page={out.number}")
@@ -113,7 +121,7 @@ def _preview(request, form) -> str | None:
 @require_http_methods(["GET", "POST"])
 @ratelimit.limit("topic")
 def topic_create(request, slug):
-    board = permissions.board_or_404(slug)
+    board = permissions.board_for_viewer_or_404(request.user, slug)
     permissions.check_start_topic(request.user, board)
     form = TopicForm(request.POST or None)
     preview_html = _preview(request, form)
@@ -175,6 +183,7 @@ def topic_detail(request, topic_id, slug):
         "can_manage": user.is_authenticated and permissions.can_retitle_and_move(user, topic),
         "is_moderator": is_moderator,
         "featured_levels": services.FEATURED_LEVELS,
+        "can_pin_forum_wide": permissions.can_pin_forum_wide(user),
         "can_reply": can_reply,
         "reply_refusal": None if can_reply else permissions.posting_refusal(request.user, board, topic),
         "reply_form": ReplyForm() if can_reply else None,

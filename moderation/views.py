@@ -182,7 +182,8 @@ def topic_manage(request, topic_id):
     if not board_permissions.can_retitle_and_move(request.user, topic):
         raise PermissionDenied(_("Moderators, and Veterans in boards they are active in, can retitle and move "
                                  "topics."))
-    form = TopicManageForm(request.POST or None, initial={"title": topic.title, "board": topic.board_id})
+    form = TopicManageForm(request.POST or None, initial={"title": topic.title, "board": topic.board_id},
+                           user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             topic = board_services.topic_retitle_move(topic=topic, actor=request.user, **form.cleaned_data)

@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from boards.models import Post
+from boards.permissions import can_see_topic
 from forum import links
 from notices.models import Notice
 from notices.services import notice_add_one
@@ -20,6 +21,8 @@ def post_published(sender, *, post: Post, created: bool, **kwargs) -> None:
 def post_liked(sender, *, post: Post, member, **kwargs) -> None:
     """One notice per post per day, counting its likers ("3 people liked your post")."""
     if post.author_id == member.pk or Mute.objects.filter(member_id=post.author_id, muted=member).exists():
+        return
+    if not can_see_topic(post.author, post.topic):  # their rank fell below the board's since they wrote it
         return
     day = timezone.localdate()
     notice_add_one(recipient_id=post.author_id, kind=Notice.Kind.LIKE, verb="liked", url=links.post_url(post.pk),

@@ -1,13 +1,17 @@
+from boards.permissions import visible_boards_q
 from notifications.models import BoardWatch, Mute, TopicWatch
 
 
 def followed(member) -> dict:
-    """What the member watches or mutes, for the settings page (a few queries, bounded lists)."""
+    """What the member watches or mutes, for the settings page (a few queries, bounded lists), in the boards
+    they may see now."""
     return {
-        "topic_watches": list(TopicWatch.objects.filter(member=member).exclude(level=TopicWatch.Level.NORMAL)
-                              .select_related("topic").order_by("-created_at")[:100]),
-        "board_watches": list(BoardWatch.objects.filter(member=member).exclude(level=BoardWatch.Level.NORMAL)
-                              .select_related("board").order_by("board__position")),
+        "topic_watches": list(TopicWatch.objects.filter(visible_boards_q(member, "topic__board"), member=member)
+                              .exclude(level=TopicWatch.Level.NORMAL).select_related("topic")
+                              .order_by("-created_at")[:100]),
+        "board_watches": list(BoardWatch.objects.filter(visible_boards_q(member, "board"), member=member)
+                              .exclude(level=BoardWatch.Level.NORMAL).select_related("board")
+                              .order_by("board__position")),
         "mutes": list(Mute.objects.filter(member=member).select_related("muted").order_by("muted__username")),
     }
 

@@ -22,6 +22,7 @@ from boards.services.counters import (
     count_reply_received,
     count_topic_onto_board,
     recount_board_last_post,
+    recount_featured,
     recount_last_posts,
 )
 from forum import ratelimit
@@ -338,6 +339,8 @@ def hold_again(post: Post, reason: str = "") -> None:
         Topic.objects.filter(pk=topic.pk).update(is_hidden=True, version=F("version") + 1)
         count_topic_onto_board(topic=topic, sign=-1)
         recount_board_last_post(topic.board_id)
+        if topic.featured_level:
+            recount_featured(topic.author_id)
     else:
         recount_last_posts(topic)
     signals.post_held.send(sender=Post, post=post, reason=reason)

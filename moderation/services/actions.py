@@ -55,6 +55,7 @@ class Act:
     board: Board | None = None  # the destination of a move
     level: int | None = None  # 精华 level 1–3
     until: datetime | None = None  # when a pin or a 精华 mark runs out (None: never)
+    scope: str | None = None  # where a pin shows: this board (None, "board") or the whole forum ("forum")
     log_fields: dict = field(default_factory=dict)
     outcome: dict = field(default_factory=dict)  # the facts the outcome is told from (outcome_text)
 
@@ -93,10 +94,17 @@ def _restore(act: Act) -> None:
 
 
 def _topic_flag(act: Act) -> None:
+    pinning = act.action == "pin"
+    scope = (act.scope or Topic.PinScope.BOARD) if pinning else Topic.PinScope.BOARD
     board_services.topic_set_flag(topic=act.topic, actor=act.actor, verb=act.action,
-                                  until=act.until if act.action == "pin" else None)
-    if act.action == "pin" and act.until is not None:
-        act.log_fields["after"] = act.until.isoformat()
+                                  until=act.until if pinning else None, scope=scope)
+    if pinning:
+        after = [scope] if scope == Topic.PinScope.FORUM else []
+        if act.until is not None:
+            after.append(act.until.isoformat())
+        if after:
+            act.log_fields["after"] = " ".join(after)
+        act.outcome["scope"] = scope
 
 
 def _feature(act: Act) -> None:
@@ -250,7 +258,8 @@ def _tell_member(member: User, *, act: Act, link: str) -> None:
 
 @transaction.atomic
 def case_act(*, case: Case, actor: User, action: str, reason: str = "", rule: str = "", days: int | None = None,
-             board: Board | None = None, level: int | None = None, until: datetime | None = None) -> Case:
+             board: Board | None = None, level: int | None = None, until: datetime | None = None,
+             scope: str | None = None) -> Case:
     """Resolve a case with one action. A second moderator acting at the same time waits for the lock,
     then is told who resolved it; nothing is applied twice."""
     if action not in ALL_ACTIONS:
@@ -278,7 +287,7 @@ def case_act(*, case: Case, actor: User, action: str, reason: str = "", rule: st
         raise ValidationError(_("A held post is approved or rejected, not dismissed."))
     act = Act(actor=actor, action=action, reason=reason, rule=rule, case=case, post=case.post,
               topic=case.topic or (case.post.topic if case.post else None), member=case.member, days=days,
-              board=board, level=level, until=until)
+              board=board, level=level, until=until, scope=scope)
     outcome = _apply(act)
     upheld = action in UPHOLDING
     Case.objects.filter(pk=case.pk).update(state=Case.State.RESOLVED, resolved_at=timezone.now(), resolved_by=actor,
@@ -309,7 +318,8 @@ def _after_resolution(*, case: Case, act: Act, upheld: bool) -> None:
 @transaction.atomic
 def act_directly(*, actor: User, action: str, reason: str, rule: str = "", post: Post | None = None,
                  topic: Topic | None = None, member: User | None = None, days: int | None = None,
-                 board: Board | None = None, level: int | None = None, until: datetime | None = None) -> str:
+                 board: Board | None = None, level: int | None = None, until: datetime | None = None,
+                 scope: str | None = None) -> str:
     """A moderator acts without a case (lock or pin from the topic page, say). Still logged; an open case
     on the same target is resolved by it."""
     if action not in ALL_ACTIONS or action in SIGNUP_ACTIONS:
@@ -334,11 +344,11 @@ def act_directly(*, actor: User, action: str, reason: str, rule: str = "", post:
         open_case = Case.objects.filter(topic=topic, post__isnull=True).exclude(state=Case.State.RESOLVED).first()
     if open_case is not None:
         return case_act(case=open_case, actor=actor, action=action, reason=reason, rule=rule, days=days,
-                        board=board, level=level, until=until).resolution
+                        board=board, level=level, until=until, scope=scope).resolution
     member = member or (post.author if post else None) or (topic.author if topic else None)
     act = Act(actor=actor, action=action, reason=reason.strip(), rule=rule, case=None, post=post,
               topic=topic or (post.topic if post else None), member=member, days=days, board=board,
-              level=level, until=until)
+              level=level, until=until, scope=scope)
     outcome = _apply(act)
     if action in UPHOLDING and action != "reject" and member is not None:
         _tell_member(member, act=act, link=post.get_absolute_url() if post else topic.get_absolute_url())
