@@ -5,7 +5,8 @@ The bench flushes its database and seeds 100,000 posts into it (bench.py), then 
 
 - is set (unset, Django would fall back to the `make run` forum in var/hearth.sqlite3),
 - is a PostgreSQL URL on loopback naming the bench's own database, `hearth_bench` (or, for the larger
-  forums of BENCH_SCALE=10 and the like, `hearth_bench_x10`: one database per scale, see bench_db_name),
+  forums of BENCH_SCALE=10 and the like, `hearth_bench_x10`, and for the stats step's forum
+  `hearth_bench_stats_x10`: one database per scale and step, see bench_db_name),
 - answers, and is that database (current_database()),
 - and belongs to the bench: it holds the marker table the bench writes into it when it first finds it
   freshly created (no tables at all). A database that has tables but no marker was not made by the
@@ -27,11 +28,15 @@ LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 HOW_TO_RUN = "Run the bench with `make bench` (bench/run.sh), which starts its private PostgreSQL."
 
 
-def bench_db_name(scale: int = 1) -> str:
-    """The bench's database for a forum of `scale` times 100,000 posts: hearth_bench, hearth_bench_x10, ..."""
+def bench_db_name(scale: int = 1, kind: str | None = None) -> str:
+    """The bench's database for a forum of `scale` times 100,000 posts: hearth_bench, hearth_bench_x10, ...;
+    `kind` names a step's own forum (BENCH_DB_KIND by default): hearth_bench_stats_x10 for the stats step."""
     if not isinstance(scale, int) or scale < 1:
         raise ValueError(f"a bench scale is a whole number from 1, not {scale!r}")
-    return BENCH_DB_NAME if scale == 1 else f"{BENCH_DB_NAME}_x{scale}"
+    kind = os.environ.get("BENCH_DB_KIND", "") if kind is None else kind
+    if kind and not kind.isalpha():
+        raise ValueError(f"BENCH_DB_KIND is a word like stats, not {kind!r}")
+    return BENCH_DB_NAME + (f"_{kind}" if kind else "") + (f"_x{scale}" if scale > 1 else "")
 
 
 def scale_from_env() -> int:
