@@ -74,10 +74,15 @@ def page_info(raw: str | None, *, count: int, per_page: int) -> PageInfo:
 
 
 def page_rows(listed: QuerySet, info: PageInfo) -> QuerySet:
-    """The rows of one page of `listed` (a queryset in its list order), as a deferred join: the page's ids
-    are picked from the list's index alone (an index-only scan that steps over `info.offset` entries), and
-    only those rows are read and joined. An OFFSET on the joined query reads and joins every row it skips,
-    so the last page of a board with 5,000 topics cost 200 times its first. The caller orders the result
-    again (the ids come back as a set) and adds its select_related."""
-    ids = listed.values("pk")[info.offset: info.offset + info.per_page]
+    """The rows of one page of `listed` (a queryset in its list order): rows_between for the page."""
+    return rows_between(listed, info.offset, info.offset + info.per_page)
+
+
+def rows_between(listed: QuerySet, start: int, stop: int) -> QuerySet:
+    """Rows start..stop of `listed` (a queryset in its list order), as a deferred join: their ids are picked
+    from the list's index alone (an index-only scan that steps over `start` entries), and only those rows are
+    read and joined. An OFFSET on the joined query reads and joins every row it skips, so the last page of a
+    board with 5,000 topics cost 200 times its first. The caller orders the result again (the ids come back
+    as a set) and adds its select_related."""
+    ids = listed.values("pk")[start:stop]
     return listed.model.objects.filter(pk__in=ids)
