@@ -121,9 +121,9 @@ if [ "$COMPARE" = 0 ]; then
   [ "${BENCH_STATS:-1}" = 1 ] && step at stats "${STATS_SCALES[0]}" .venv/bin/python bench/stats.py
 else
   # every page on every scale, in turn (bench/scale.py seeds what BENCH_REUSE=1 does not keep)
-  DATABASE_URL="${URLS[pages-${SCALES[0]}]}" BENCH_SCALE="${SCALES[0]}" BENCH_SCALES="${BENCH_SCALE}" \
-    BENCH_SECONDS="${BENCH_SECONDS:-5}" \
-    .venv/bin/python bench/scale.py || exec_status=$?
+  all_scales="$(IFS=,; printf '%s' "${SCALES[*]}")"
+  DATABASE_URL="${URLS[pages-${SCALES[0]}]}" BENCH_SCALE="${SCALES[0]}" BENCH_SCALES="$all_scales" \
+    BENCH_SECONDS="${BENCH_SECONDS:-5}" .venv/bin/python bench/scale.py || exec_status=$?
   for scale in "${SCALES[@]}"; do
     [ "${BENCH_RANKS:-1}" = 1 ] && DEBUG=1 step at pages "$scale" .venv/bin/python bench/ranks.py
     [ "${BENCH_FRESHNESS:-1}" = 1 ] && step at pages "$scale" .venv/bin/python bench/freshness.py

@@ -94,6 +94,12 @@ class Topic(models.Model):
                          condition=models.Q(is_hidden=False)),
             models.Index(fields=["board", "-created_at", "-id"], name="boards_topic_board_newest_idx",
                          condition=models.Q(is_hidden=False)),
+            # the freshness reminder's suggestions for a quiet board: its most replied topics, and its newest
+            # topics nobody answered
+            models.Index(fields=["board", "-post_count", "-id"], name="boards_topic_board_popular_idx",
+                         condition=models.Q(is_hidden=False)),
+            models.Index(fields=["board", "-created_at", "-id"], name="boards_topic_unanswered_idx",
+                         condition=models.Q(is_hidden=False, post_count=1)),
             # the 精华 lists: forum-wide and per board, newest featured first
             models.Index(fields=["-featured_at", "-id"], name="boards_topic_featured_idx",
                          condition=models.Q(is_hidden=False, featured_level__gt=0)),

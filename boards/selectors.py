@@ -54,7 +54,7 @@ def topic_posts_page(*, topic: Topic, page: str | None) -> tuple[PageInfo, Query
     """One page of a topic: a range of positions, so page 200 costs what page 1 costs. The posts come
     back as a query not yet run.
 
-    The LIMIT is no-op for the rows (a page's range holds at most a page of posts) but not for the
+    The LIMIT changes nothing in the rows (a page's range holds at most a page of posts) but much for the
     planner: PostgreSQL estimates the range from the positions of all topics (in most topics positions
     1-20 are most of the posts) times the topic's share of the posts, so for a long topic in a large forum
     it expected tens of thousands of rows and joined the authors by hashing every post and member (0.6 s

@@ -153,6 +153,8 @@ class User(AbstractUser):
                          condition=models.Q(is_active=True)),
             models.Index(fields=["-post_count", "id"], name="members_user_posts_idx",
                          condition=models.Q(is_active=True)),
+            # the few admins (the daily reminders' recipients, the staff lists), found without a scan of everyone
+            models.Index(fields=["id"], name="members_user_admins_idx", condition=models.Q(is_superuser=True)),
         ]
 
     def __str__(self):

@@ -16,8 +16,11 @@ sequentially and sort no more than a page of rows.
 And each check must be able to fail: for every check a second test drops the index it relies on (inside the
 test's transaction, which rolls the DROP back) and expects the same check to fail.
 """
+from datetime import timedelta
+
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bench.fastseed import seed_forum
@@ -41,6 +44,8 @@ from tests.perf.plans import (
     assert_no_seq_scan,
     assert_uses_index,
     assert_uses_one_of,
+    explain,
+    indexes_used,
     plan_of,
     the_plan,
 )
@@ -69,7 +74,7 @@ def forum(django_db_setup, django_db_blocker):
         empty_forum()
         seed_forum(**SIZES)
         now = timezone.now()
-        admin = User.objects.create(username="plans-admin", is_superuser=True, is_staff=True)
+        admin = User.objects.create(username="plans-admin", is_superuser=True, is_staff=True, email="a@example.com")
         reader = User.objects.filter(username__startswith="member").order_by("id").first()
         members = list(User.objects.filter(username__startswith="member").values_list("pk", flat=True))
         topics = list(Topic.objects.order_by("id").values_list("pk", "board_id"))
@@ -90,7 +95,8 @@ def forum(django_db_setup, django_db_blocker):
             cursor.execute("UPDATE members_notice SET created_at = now() - id * interval '1 minute'")
             cursor.execute("UPDATE moderation_moderationaction SET created_at = now() - id * interval '1 minute'")
             cursor.execute("UPDATE moderation_case SET created_at = now() - id * interval '1 hour'")
-            cursor.execute("VACUUM ANALYZE")
+            cursor.execute("VACUUM ANALYZE boards_topic, members_notice, moderation_moderationaction, "
+                           "moderation_case")
         long_topic = Topic.objects.order_by("-post_count").first()
         board = Board.objects.order_by("-topic_count", "id").first()
         yield {"admin": admin, "reader": reader, "long_topic": long_topic, "board": board}
@@ -184,6 +190,23 @@ def check_freshness(forum) -> None:
     assert_no_big_sort(plan, most=PAGE)
 
 
+def check_freshness_job(forum) -> None:
+    """The daily job on a day when every board is quiet: each board's suggestions (most replied topics, newest
+    unanswered ones, drafts) and the admins who get the reminder, all from indexes."""
+    ahead = freshness.today() + timedelta(days=40)
+    with CaptureQueriesContext(connection) as ctx:
+        plans = freshness.send_freshness_reminders(ahead, dry_run=True)
+    assert plans and len(plans[0].boards) == 8  # every board quiet: every section was built
+    selects = [q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    used = set()
+    for sql in selects:
+        plan = explain(sql)
+        assert_no_seq_scan(plan)
+        assert_no_big_sort(plan, most=PAGE)
+        used |= indexes_used(plan)
+    assert {"boards_topic_board_popular_idx", "boards_topic_unanswered_idx", "members_user_admins_idx"} <= used, used
+
+
 def check_todays_posts(forum) -> None:
     plan = plan_of(posts_of(timezone.localdate()))
     assert_uses_index(plan, "boards_post_created_idx")
@@ -240,6 +263,7 @@ CHECKS = {
     "latest feed": (check_latest_feed, ["DROP INDEX boards_topic_newest_idx"]),
     "board feed": (check_board_feed, ["DROP INDEX boards_topic_board_newest_idx"]),
     "freshness check": (check_freshness, ["DROP INDEX boards_post_created_idx"]),
+    "freshness job": (check_freshness_job, ["DROP INDEX boards_topic_board_popular_idx"]),
     "today's posts": (check_todays_posts, ["DROP INDEX boards_post_created_idx"]),
     "rank window": (check_rank_window, ["DROP INDEX boards_post_created_idx"]),
     "sitemap": (check_sitemap, ["DROP INDEX boards_post_held_idx"]),
@@ -262,6 +286,13 @@ def test_the_check_fails_without_the_index(forum, name):
     drop(*statements)
     with pytest.raises(AssertionError):
         check(forum)
+
+
+@pytest.mark.parametrize("index", ["boards_topic_unanswered_idx", "members_user_admins_idx"])
+def test_the_freshness_job_needs_each_of_its_indexes(forum, index):
+    drop(f"DROP INDEX {index}")
+    with pytest.raises(AssertionError):
+        check_freshness_job(forum)
 
 
 @pytest.mark.parametrize("index", SORT_INDEXES.values())
