@@ -1,10 +1,13 @@
-"""Every query of the forum's pages, explained on the bench's large forum (`python bench/explain.py`, after
-`make bench BENCH_SCALE=10 BENCH_KEEP=1` or bench/run.sh has seeded it; BENCH_SCALE picks the database).
+"""Every query of the forum's pages, explained on the bench's large forum: after `make bench BENCH_SCALE=10
+KEEP_SERVICES=1` has seeded it, `DATABASE_URL=<its hearth_bench_x10> BENCH_SCALE=10 python bench/explain.py
+[page names]` (the URL is in $SERVICES_DIR/env.sh, with the database's name changed).
 
 Fetches each page as a visitor, a member and an admin with Django's test client, captures its SQL, runs
 EXPLAIN (ANALYZE, BUFFERS) on each statement and prints, per page, the slowest statements with the nodes
-that grow with the forum: sequential scans of the big tables, sorts, and how many rows each read.
-Reads only (the pages are GETs; a member's first visit of a topic writes its read position, as it would).
+that grow with the forum: sequential scans of the big tables, sorts, and how many rows each read
+(EXPLAIN_SLOW_MS, 2: statements faster than that and without such nodes are left out; EXPLAIN_FULL=1
+prints whole statements). Reads only, except what the pages themselves write (a member's read position)
+and one admin account it adds (explain-admin).
 
 Like the other bench scripts it runs only against the bench's own, marked database (bench/guard.py).
 """
