@@ -1,7 +1,8 @@
 """The bench behind `make bench`; see bench/run.sh. Prints a table and writes var/bench/results.json.
 
 It runs only against its own PostgreSQL database (bench/guard.py): DATABASE_URL must name `hearth_bench`
-on loopback, answer, and carry the bench's marker; otherwise it refuses before migrating or flushing.
+(`hearth_bench_x10` for BENCH_SCALE=10: bench/fastseed.py) on loopback, answer, and carry the bench's marker;
+otherwise it refuses before migrating or flushing.
 """
 import json
 import os
@@ -14,14 +15,14 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from guard import BenchRefused, check_bench_database
+from guard import BenchRefused, check_bench_database, scale_from_env
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
 PORT = int(os.environ.get("BENCH_PORT", "8131"))
-SIZES = ["--boards", "8", "--users", "400", "--topics", "4000", "--posts", "100000", "--seed", "1"]
+SCALE = scale_from_env()  # BENCH_SCALE: 1 is 100,000 posts, 10 is 1,000,000 (bench/fastseed.py scale_sizes)
 
 ENV = {
     **os.environ,
@@ -48,50 +49,44 @@ SEARCHES = [
 SEARCH_LIMIT_MS = 100
 
 
-def manage(*args: str, capture: bool = False) -> str:
-    out = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=ENV, check=True,
+def manage(*args: str, capture: bool = False, env: dict | None = None) -> str:
+    out = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env or ENV, check=True,
                          capture_output=capture, text=True)
     return out.stdout if capture else ""
 
 
-def shell(code: str) -> str:
-    return manage("shell", "-v", "0", "-c", code, capture=True).strip()
+def shell(code: str, env: dict | None = None) -> str:
+    return manage("shell", "-v", "0", "-c", code, capture=True, env=env).strip()
 
 
-def seed() -> None:
-    reuse = os.environ.get("BENCH_REUSE") == "1"
-    manage("migrate", "--noinput", "-v0")
-    count = int(shell("from boards.models import Post; print(Post.objects.count())") or 0)
-    if reuse and count == 100_000:
-        print("[bench] reusing the seeded database (BENCH_REUSE=1)")
-        return
-    if count:
-        check_bench_database(ENV.get("DATABASE_URL"))  # flush only the bench's own, marked database
-        manage("flush", "--noinput")
-    started = time.monotonic()
-    manage("seed_demo", *SIZES)
-    print(f"[bench] seeded 100,000 posts (and their search index) in {time.monotonic() - started:.1f} s")
+def seed(env: dict | None = None) -> None:
+    """The forum of SCALE, loaded in bulk (bench/seed_forum.py; BENCH_REUSE=1 keeps one already there)."""
+    out = subprocess.run([PY, str(ROOT / "bench" / "seed_forum.py")], cwd=ROOT, env=env or ENV, check=True,
+                         capture_output=True, text=True)
+    print(out.stdout.strip())
 
 
-def targets() -> list[tuple[str, str]]:
+def targets(env: dict | None = None) -> list[tuple[str, str]]:
     code = (
         "from boards.models import Board, Topic\n"
         "long = Topic.objects.order_by('-post_count').first()\n"
         "normal = Topic.objects.filter(post_count__gte=20).exclude(pk=long.pk).order_by('id').first()\n"
         "board = Board.objects.order_by('-topic_count').first()\n"
         "print(board.get_absolute_url()); print(normal.get_absolute_url()); print(long.get_absolute_url())\n"
+        "from django.conf import settings; print(-(-long.post_count // settings.HEARTH['POSTS_PER_PAGE']))\n"
     )
-    board, normal, long_topic = shell(code).splitlines()[-3:]
+    board, normal, long_topic, last_page = shell(code, env).splitlines()[-4:]
     return [
         ("index", "/"),
         ("board page", board),
         ("topic page (20 posts)", normal),
         ("long topic, page 1", long_topic),
         ("long topic, page 200", f"{long_topic}?page=200"),
+        ("long topic, last page", f"{long_topic}?page={last_page}"),
     ]
 
 
-def member_cookie() -> str:
+def member_cookie(env: dict | None = None) -> str:
     """A signed-in member's session, to measure a page as members see it (no fragment cache)."""
     code = (
         "from django.conf import settings\n"
@@ -101,7 +96,7 @@ def member_cookie() -> str:
         "client.force_login(get_user_model().objects.filter(is_active=True).order_by('id').first())\n"
         "print(client.cookies[settings.SESSION_COOKIE_NAME].value)\n"
     )
-    return shell(code).splitlines()[-1]
+    return shell(code, env).splitlines()[-1]
 
 
 def wait_http(url: str, timeout: float = 30) -> None:
@@ -214,10 +209,18 @@ def main() -> int:
     (out / "results.json").write_text(json.dumps({"results": results, "searches": searches,
                                                   "deep_page_ratio": deep_ratio,
                                                   "connections": CONNECTIONS, "seconds": SECONDS}, indent=2))
+    save_scale_results(out, results, searches)
     slow = [r["page"] for r in searches if r["p50_ms"] >= SEARCH_LIMIT_MS]
     if slow:
         print(f"[bench] searches slower than {SEARCH_LIMIT_MS} ms: {', '.join(slow)}")
     return 1 if any(r["errors"] for r in results + searches) or slow else 0
+
+
+def save_scale_results(out: Path, results: list[dict], searches: list[dict]) -> None:
+    """This scale's pages for bench/compare.py (var/bench/pages-x10.json ...)."""
+    (out / f"pages-x{SCALE}.json").write_text(json.dumps({
+        "scale": SCALE, "pages": results, "searches": searches, "rounds": 1, "connections": CONNECTIONS,
+        "seconds": SECONDS, "measured_at": time.strftime("%Y-%m-%d %H:%M:%S")}, indent=2))
 
 
 if __name__ == "__main__":

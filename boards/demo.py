@@ -141,7 +141,7 @@ SMALL_TOPICS = [
 ]
 
 
-def _make_users(names: list[str], *, joined: list[datetime]) -> list[User]:
+def make_users(names: list[str], *, joined: list[datetime]) -> list[User]:
     password = make_password(DEMO_PASSWORD)
     users = [
         User(username=name, email=f"member{i}@example.com", password=password, email_verified=True,
@@ -255,7 +255,7 @@ def seed_small() -> None:
     founders = [now - timedelta(days=DEMO_DAYS + 10 - i * 3) for i in range(len(SMALL_USERS))]
     newcomers = [now - timedelta(days=int(DEMO_DAYS * (1 - ((i + 1) / DEMO_NEWCOMERS) ** 0.7)) + 1,
                                  hours=rng.randint(0, 20)) for i in range(DEMO_NEWCOMERS)]
-    users = _make_users(SMALL_USERS + [f"baker{i + 1:02d}" for i in range(DEMO_NEWCOMERS)],
+    users = make_users(SMALL_USERS + [f"baker{i + 1:02d}" for i in range(DEMO_NEWCOMERS)],
                         joined=founders + newcomers)
     joined = founders + newcomers
     plan = _history_plan(rng, now, joined)
@@ -513,17 +513,26 @@ def _chinese_paragraph(rng: random.Random) -> str:
     return "".join(sentences)
 
 
-@transaction.atomic
-def seed_large(*, boards: int, users: int, topics: int, posts: int, seed: int, long_topic: int = 4000) -> None:
-    """A deterministic large forum. Topic 1 is a long topic (`long_topic` posts) for deep-page tests."""
+@dataclass
+class LargePlan:
+    """The large forum, planned but not loaded: what `seed_large` inserts (and bench/fastseed.py too)."""
+    boards: list[tuple[str, str, str, str]]  # name, slug, focus, rules
+    usernames: list[str]
+    joined: list[datetime]
+    topics: list[PlannedTopic]
+
+
+def plan_large(*, boards: int, users: int, topics: int, posts: int, seed: int, long_topic: int = 4000) -> LargePlan:
+    """A deterministic large forum: the same plan for the same arguments. Topic 1 is a long topic
+    (`long_topic` posts) for deep-page tests; each topic's post times strictly increase."""
     if topics < 1 or posts < topics or boards < 1 or users < 1:
         raise ValueError("need at least one board, user and topic, and at least one post per topic")
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
     now = timezone.now().replace(microsecond=0)
     span = timedelta(days=365)
     start = now - span
-    member_list = _make_users([f"member{i:05d}" for i in range(users)],
-                              joined=[start - timedelta(days=rng.randint(1, 400)) for _ in range(users)])
+    usernames = [f"member{i:05d}" for i in range(users)]
+    joined = [start - timedelta(days=rng.randint(1, 400)) for _ in range(users)]
     boards_spec = [(f"Board {i + 1}", f"board-{i + 1}", f"Focus of board {i + 1}: " + " ".join(rng.choices(WORDS, k=8)),
                     "1. Be kind.\n2. Stay on topic.") for i in range(boards)]
     bodies = [_body(rng) for _ in range(400)]
@@ -561,4 +570,11 @@ def seed_large(*, boards: int, users: int, topics: int, posts: int, seed: int, l
                 b.at = a.at + timedelta(seconds=1)
         plan.append(PlannedTopic(board=t % boards, title=title, posts=plan_posts, pinned=(t < boards and t > 0
                                                                                           and rng.random() < .3)))
-    _load(boards_spec, member_list, plan)
+    return LargePlan(boards=boards_spec, usernames=usernames, joined=joined, topics=plan)
+
+
+@transaction.atomic
+def seed_large(*, boards: int, users: int, topics: int, posts: int, seed: int, long_topic: int = 4000) -> None:
+    """A deterministic large forum (see plan_large), loaded through the ORM: any database."""
+    plan = plan_large(boards=boards, users=users, topics=topics, posts=posts, seed=seed, long_topic=long_topic)
+    _load(plan.boards, make_users(plan.usernames, joined=plan.joined), plan.topics)

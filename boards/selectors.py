@@ -11,7 +11,7 @@ from django.utils import timezone
 from boards.models import Board, BoardModerator, Post, PostLike, ScheduledTopic, Topic, TopicRead
 from boards.permissions import visible_boards_q
 from forum.links import topic_url
-from forum.pagination import PageInfo, page_info
+from forum.pagination import PageInfo, page_info, page_rows
 
 
 def board_list(viewer) -> QuerySet[Board]:
@@ -30,16 +30,18 @@ def boards_version_key() -> str:
 def board_topics_page(*, board: Board, page: str | None, featured_only: bool = False
                       ) -> tuple[PageInfo, QuerySet[Topic]]:
     """The page's numbers, and its topics as a query not yet run (a cached fragment may not need it).
-    `featured_only`: the board's 精华 topics, newest featured first (one indexed count more)."""
+    `featured_only`: the board's 精华 topics, newest featured first (one indexed count more). Any page costs
+    what the first costs (forum.pagination.page_rows)."""
     per_page = settings.HEARTH["TOPICS_PER_PAGE"]
     if featured_only:
         listed = Topic.objects.filter(board=board).visible().featured()
         info = page_info(page, count=listed.count(), per_page=per_page)
-        topics = listed.for_list().order_by("-featured_at", "-id")
+        topics = page_rows(listed, info).for_list().order_by("-featured_at", "-id")
     else:
+        listed = Topic.objects.filter(board=board).visible().order_by("-is_pinned", "-last_post_at", "-id")
         info = page_info(page, count=board.topic_count, per_page=per_page)
-        topics = Topic.objects.filter(board=board).visible().for_list()
-    return info, topics[info.offset: info.offset + info.per_page]
+        topics = page_rows(listed, info).for_list()
+    return info, topics
 
 
 FORUM_PINS = 10  # at most this many forum-wide pins above a board's list
@@ -58,20 +60,28 @@ def featured_topics_page(*, viewer, page: str | None) -> tuple[PageInfo, list[To
     """The forum-wide 精华 page: featured topics of every board `viewer` may see (hidden topics are left
     out), newest featured first. Two queries whatever the page: an indexed count and the page's rows with
     their boards and authors."""
-    listed = Topic.objects.visible().featured().filter(visible_boards_q(viewer, "board"))
+    # the boards as a subquery, not a join: the page then walks the forum-wide featured index in order and
+    # stops after a page, instead of reading every featured topic of the visible boards and sorting them
+    listed = Topic.objects.visible().featured().filter(
+        board__in=Board.objects.filter(visible_boards_q(viewer)).values("pk"))
     info = page_info(page, count=listed.count(), per_page=settings.HEARTH["TOPICS_PER_PAGE"])
-    topics = list(listed.for_list().select_related("board").order_by("-featured_at", "-id")
-                  [info.offset: info.offset + info.per_page])
+    topics = list(page_rows(listed, info).for_list().select_related("board").order_by("-featured_at", "-id"))
     return info, topics
 
 
 def topic_posts_page(*, topic: Topic, page: str | None) -> tuple[PageInfo, QuerySet[Post]]:
     """One page of a topic: a range of positions, so page 200 costs what page 1 costs. The posts come
-    back as a query not yet run."""
+    back as a query not yet run.
+
+    The LIMIT changes nothing in the rows (a page's range holds at most a page of posts) but much for the
+    planner: PostgreSQL estimates the range from the positions of all topics (in most topics positions
+    1-20 are most of the posts) times the topic's share of the posts, so for a long topic in a large forum
+    it expected tens of thousands of rows and joined the authors by hashing every post and member (0.6 s
+    on 1,000,000 posts). With the LIMIT it walks the topic's (topic, position) index and joins 20 rows."""
     info = page_info(page, count=topic.post_count, per_page=settings.HEARTH["POSTS_PER_PAGE"])
     posts = Post.objects.filter(
         topic=topic, position__gt=info.offset, position__lte=info.offset + info.per_page).for_display()
-    return info, posts
+    return info, posts[:info.per_page]
 
 
 def recent_duplicate_post(*, topic: Topic, author, body: str) -> Post | None:

@@ -10,6 +10,7 @@ from boards.permissions import moderated_filter
 from boards.selectors import post_in_page_url
 from forum import links
 from forum.numbers import parse_id
+from forum.pagination import rows_between
 from members.models import SignupRecord, User
 from moderation.models import Case, CaseNote, ModerationAction, Report, SpammerRemoval
 
@@ -146,9 +147,11 @@ def case_history(case) -> list[ModerationAction]:
     return list(case.actions.select_related("actor").order_by("created_at", "id"))
 
 
+LOG_RELATED = ("actor", "board", "member", "topic", "post")
+
+
 def log_for(viewer, *, action="", actor="", board_id=None) -> QuerySet[ModerationAction]:
-    entries = ModerationAction.objects.select_related("actor", "board", "member", "topic", "post").filter(
-        moderated_filter(viewer))
+    entries = ModerationAction.objects.select_related(*LOG_RELATED).filter(moderated_filter(viewer))
     if action:
         entries = entries.filter(action=action)
     if actor:
@@ -166,7 +169,9 @@ LOG_PER_PAGE = 50
 def log_page(viewer, *, number: int, action="", actor="") -> tuple[list[ModerationAction], bool]:
     """One page of the log and whether there is a next one (one row more, not a COUNT over the log)."""
     entries = log_for(viewer, action=action, actor=actor)
-    rows = list(entries[(number - 1) * LOG_PER_PAGE: number * LOG_PER_PAGE + 1])
+    # a deep page costs what the first does: the page's ids from the log's index, then only those rows
+    rows = list(rows_between(entries, (number - 1) * LOG_PER_PAGE, number * LOG_PER_PAGE + 1)
+                .select_related(*LOG_RELATED).order_by("-created_at", "-id"))
     is_admin = board_permissions.is_admin(viewer)
     for entry in rows:
         entry.shows_text = is_admin or entry.action not in TEXT_ACTIONS

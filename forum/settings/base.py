@@ -125,6 +125,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", env.bool("DB_SERVER_SIDE_BINDING", default=True))
     # a database that cannot be reached answers 503 within seconds (forum/outage.py), not at gunicorn's timeout
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
+    # No JIT compilation: it pays off only for long analytical queries, and PostgreSQL turns it on by the
+    # plan's estimated cost, which grows with the tables. On 1,000,000 posts a misestimated page query
+    # spent 240 ms compiling to save nothing (bench/explain.py finds such plans).
+    DATABASES["default"]["OPTIONS"].setdefault("options", env("DB_OPTIONS", default="-c jit=off"))
 # An optional PostgreSQL streaming replica for reads (forum/db_router.py): GET pages read from it, except
 # inside transactions, for sessions, members and permissions, and for a client that wrote within
 # DATABASE_REPLICA_PIN_SECONDS; while it is down or lags more than DATABASE_REPLICA_MAX_LAG_SECONDS (asked
@@ -144,6 +148,7 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"].setdefault("OPTIONS", {})
     DATABASES["replica"]["OPTIONS"].setdefault("server_side_binding", env.bool("DB_SERVER_SIDE_BINDING", default=True))
     DATABASES["replica"]["OPTIONS"].setdefault("connect_timeout", env.int("DB_REPLICA_CONNECT_TIMEOUT", default=2))
+    DATABASES["replica"]["OPTIONS"].setdefault("options", env("DB_OPTIONS", default="-c jit=off"))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["forum.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
