@@ -127,6 +127,7 @@ def main() -> int:
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     errors = 0
+    run_at = time.strftime("%Y-%m-%d %H:%M:%S")  # one stamp for the run: compare.py pairs its rounds
     for scale in scales:
         results = [{"page": name, "path": path, **median_of(runs[scale][name])} for name, path, _ in pages[scale]]
         searches = [{"page": name, "path": search_runs[scale][name][0]["path"], **median_of(search_runs[scale][name])}
@@ -136,7 +137,7 @@ def main() -> int:
         (out / f"pages-x{scale}.json").write_text(json.dumps({
             "scale": scale, "pages": results, "searches": searches, "rounds": ROUNDS,
             "connections": single.CONNECTIONS, "seconds": single.SECONDS, "interleaved_with": scales,
-            "measured_at": time.strftime("%Y-%m-%d %H:%M:%S")}, indent=2))
+            "measured_at": run_at}, indent=2))
     print(f"({single.CONNECTIONS} connections, {single.SECONDS} s per measurement, gunicorn 2 sync workers per "
           f"scale, wrk on the same {os.cpu_count()} cores; the scales measured in turn, page by page)")
     if errors:
