@@ -233,6 +233,9 @@ def post_create(*, topic: Topic, author: User, body: str, reply_to: Post | None 
     body = validate_body(body)
     # Lock the topic: positions are handed out in order and the duplicate check sees every commit.
     topic = lock_topic(topic.pk, "board")
+    # then its board, before any other row: every writer takes the board before the members' and counters'
+    # rows, so two replies in one board queue here instead of deadlocking over the board's counters later
+    Board.objects.select_for_update().filter(pk=topic.board_id).values_list("pk", flat=True).get()
     permissions.check_reply(author, topic)
     screened = _filter_words(author=author, board=topic.board, body=body)
     body = screened.texts["body"]
