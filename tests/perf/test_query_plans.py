@@ -19,6 +19,7 @@ test's transaction, which rolls the DROP back) and expects the same check to fai
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -37,7 +38,7 @@ from moderation.selectors import log_page, queue
 from notices.models import Notice
 from notices.selectors import NOTICES_PER_PAGE, notices_page
 from standing.ranks import windowed_metrics
-from standing.selectors import MEMBERS_PER_PAGE, member_page
+from standing.selectors import member_page
 from stats.rollup import posts_of
 from tests.perf.plans import (
     BIG_TABLES,
@@ -47,6 +48,7 @@ from tests.perf.plans import (
     assert_uses_one_of,
     explain,
     indexes_used,
+    nodes,
     plan_of,
     the_plan,
 )
@@ -57,6 +59,9 @@ pytestmark = pytest.mark.django_db
 
 SIZES = {"boards": 8, "users": 5000, "topics": 5000, "posts": 60_000, "long_topic": 6000, "seed": 1}
 PAGE = 100  # a sort of this many rows is a page's (or a few pages'), not a table's
+
+PLANNED_TABLES = ("boards_board", "boards_topic", "boards_post", "search_postdocument", "members_user",
+                  "account_emailaddress", "members_notice", "moderation_moderationaction", "moderation_case")
 
 
 def empty_forum() -> None:
@@ -74,6 +79,11 @@ def empty_forum() -> None:
 def forum(django_db_setup, django_db_blocker):
     """The loaded forum (committed for the module's tests, removed after them)."""
     with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            # the statistics are the ones this fixture's VACUUM ANALYZE takes, not whatever an autovacuum worker
+            # samples at some moment during the tests (a plan must not depend on when that ran)
+            for table in PLANNED_TABLES:
+                cursor.execute(f"ALTER TABLE {table} SET (autovacuum_enabled = false)")
         empty_forum()
         seed_forum(**SIZES)
         now = timezone.now()
@@ -106,6 +116,9 @@ def forum(django_db_setup, django_db_blocker):
         board = Board.objects.order_by("-topic_count", "id").first()
         yield {"admin": admin, "reader": reader, "long_topic": long_topic, "board": board}
         empty_forum()
+        with connection.cursor() as cursor:
+            for table in PLANNED_TABLES:
+                cursor.execute(f"ALTER TABLE {table} RESET (autovacuum_enabled)")
 
 
 def drop(*statements: str) -> None:
@@ -158,9 +171,10 @@ SORT_INDEXES = {"rank": "members_user_rank_idx", "posts": "members_user_posts_id
 
 
 def check_members_pages(forum) -> None:
-    last = num_pages(User.objects.filter(is_active=True).count(), MEMBERS_PER_PAGE)
     for sort, index in SORT_INDEXES.items():
-        for page in ("1", str(last)):
+        # page 1 only: on this forum's 5,001 members the last page skips 5,000 rows either way (an index walk
+        # or a scan and sort), and which the planner takes flips with the visibility map; see the closing note
+        for page in ("1",):
             plan = the_plan(lambda sort=sort, page=page: member_page(sort=sort, page=page), table="members_user",
                             containing="ORDER BY")
             assert_uses_index(plan, index)
@@ -203,7 +217,16 @@ def check_freshness_job(forum) -> None:
     with CaptureQueriesContext(connection) as ctx:
         plans = freshness.send_freshness_reminders(ahead, dry_run=True)
     assert plans and len(plans[0].boards) == 8  # every board quiet: every section was built
-    selects = [q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    with CaptureQueriesContext(connection) as launch:
+        freshness.in_launch_phase()
+    # the launch-phase count reads at most LAUNCH_MEMBERS rows by construction (a LIMIT under the count): a
+    # sequential scan that stops there is as cheap as an index; whether the planner takes one is a coin toss
+    bounded = {q["sql"] for q in launch.captured_queries}
+    for sql in bounded:
+        limits = [node["Plan Rows"] for node in nodes(explain(sql)) if node["Node Type"] == "Limit"]
+        assert limits and max(limits) <= settings.HEARTH["LAUNCH_MEMBERS"], sql
+    selects = [q["sql"] for q in ctx.captured_queries
+               if q["sql"].lstrip().upper().startswith("SELECT") and q["sql"] not in bounded]
     used = set()
     for sql in selects:
         plan = explain(sql)
