@@ -19,6 +19,7 @@ test's transaction, which rolls the DROP back) and expects the same check to fai
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -37,7 +38,7 @@ from moderation.selectors import log_page, queue
 from notices.models import Notice
 from notices.selectors import NOTICES_PER_PAGE, notices_page
 from standing.ranks import windowed_metrics
-from standing.selectors import MEMBERS_PER_PAGE, member_page
+from standing.selectors import member_page
 from stats.rollup import posts_of
 from tests.perf.plans import (
     BIG_TABLES,
@@ -47,6 +48,7 @@ from tests.perf.plans import (
     assert_uses_one_of,
     explain,
     indexes_used,
+    nodes,
     plan_of,
     the_plan,
 )
@@ -57,6 +59,9 @@ pytestmark = pytest.mark.django_db
 
 SIZES = {"boards": 8, "users": 5000, "topics": 5000, "posts": 60_000, "long_topic": 6000, "seed": 1}
 PAGE = 100  # a sort of this many rows is a page's (or a few pages'), not a table's
+
+PLANNED_TABLES = ("boards_board", "boards_topic", "boards_post", "search_postdocument", "members_user",
+                  "account_emailaddress", "members_notice", "moderation_moderationaction", "moderation_case")
 
 
 def empty_forum() -> None:
@@ -74,6 +79,11 @@ def empty_forum() -> None:
 def forum(django_db_setup, django_db_blocker):
     """The loaded forum (committed for the module's tests, removed after them)."""
     with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            # the statistics are the ones this fixture's VACUUM ANALYZE takes, not whatever an autovacuum worker
+            # samples at some moment during the tests (a plan must not depend on when that ran)
+            for table in PLANNED_TABLES:
+                cursor.execute(f"ALTER TABLE {table} SET (autovacuum_enabled = false)")
         empty_forum()
         seed_forum(**SIZES)
         now = timezone.now()
@@ -81,7 +91,9 @@ def forum(django_db_setup, django_db_blocker):
         reader = User.objects.filter(username__startswith="member").order_by("id").first()
         members = list(User.objects.filter(username__startswith="member").values_list("pk", flat=True))
         topics = list(Topic.objects.order_by("id").values_list("pk", "board_id"))
-        Topic.objects.filter(pk__in=[pk for pk, _ in topics[::50]]).update(featured_level=1, featured_at=now)
+        # one topic in five featured (1,000): with a hundred, reading them all and sorting is the cheaper plan,
+        # and the check would say nothing about a forum where the 精华 list is long
+        Topic.objects.filter(pk__in=[pk for pk, _ in topics[::5]]).update(featured_level=1, featured_at=now)
         # notices: a few for everyone, 2,000 for one reader; a log of 20,000 acts; 3,000 cases, 40 still open
         Notice.objects.bulk_create(
             [Notice(recipient_id=members[i % len(members)], title="n") for i in range(20_000)]
@@ -104,6 +116,9 @@ def forum(django_db_setup, django_db_blocker):
         board = Board.objects.order_by("-topic_count", "id").first()
         yield {"admin": admin, "reader": reader, "long_topic": long_topic, "board": board}
         empty_forum()
+        with connection.cursor() as cursor:
+            for table in PLANNED_TABLES:
+                cursor.execute(f"ALTER TABLE {table} RESET (autovacuum_enabled)")
 
 
 def drop(*statements: str) -> None:
@@ -156,9 +171,10 @@ SORT_INDEXES = {"rank": "members_user_rank_idx", "posts": "members_user_posts_id
 
 
 def check_members_pages(forum) -> None:
-    last = num_pages(User.objects.filter(is_active=True).count(), MEMBERS_PER_PAGE)
     for sort, index in SORT_INDEXES.items():
-        for page in ("1", str(last)):
+        # page 1 only: on this forum's 5,001 members the last page skips 5,000 rows either way (an index walk
+        # or a scan and sort), and which the planner takes flips with the visibility map; see the closing note
+        for page in ("1",):
             plan = the_plan(lambda sort=sort, page=page: member_page(sort=sort, page=page), table="members_user",
                             containing="ORDER BY")
             assert_uses_index(plan, index)
@@ -201,7 +217,16 @@ def check_freshness_job(forum) -> None:
     with CaptureQueriesContext(connection) as ctx:
         plans = freshness.send_freshness_reminders(ahead, dry_run=True)
     assert plans and len(plans[0].boards) == 8  # every board quiet: every section was built
-    selects = [q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    with CaptureQueriesContext(connection) as launch:
+        freshness.in_launch_phase()
+    # the launch-phase count reads at most LAUNCH_MEMBERS rows by construction (a LIMIT under the count): a
+    # sequential scan that stops there is as cheap as an index; whether the planner takes one is a coin toss
+    bounded = {q["sql"] for q in launch.captured_queries}
+    for sql in bounded:
+        limits = [node["Plan Rows"] for node in nodes(explain(sql)) if node["Node Type"] == "Limit"]
+        assert limits and max(limits) <= settings.HEARTH["LAUNCH_MEMBERS"], sql
+    selects = [q["sql"] for q in ctx.captured_queries
+               if q["sql"].lstrip().upper().startswith("SELECT") and q["sql"] not in bounded]
     used = set()
     for sql in selects:
         plan = explain(sql)
@@ -261,8 +286,7 @@ CHECKS = {
     "topic pages": (check_topic_pages, ["ALTER TABLE boards_post DROP CONSTRAINT boards_post_topic_position_uniq"]),
     "topic feed": (check_topic_feed, ["ALTER TABLE boards_post DROP CONSTRAINT boards_post_topic_position_uniq"]),
     "board pages": (check_board_pages, ["DROP INDEX boards_topic_board_list_idx"]),
-    # "featured page" (check_featured_page) is left out for now: with boards by rank the page joins the boards,
-    # and on this test forum's 100 featured topics the planner reads them all and sorts; see the closing note
+    "featured page": (check_featured_page, ["DROP INDEX boards_topic_featured_idx"]),
     "members pages": (check_members_pages, ["DROP INDEX members_user_joined_idx"]),
     "profile posts": (check_profile_posts, ["DROP INDEX boards_post_author_idx"]),
     "latest feed": (check_latest_feed, ["DROP INDEX boards_topic_newest_idx"]),
