@@ -298,13 +298,44 @@ def can_see_topic(user, topic) -> bool:
     return can_moderate(user, topic.board) or (user.is_authenticated and topic.author_id == user.pk)
 
 
-def can_see_post_body(user, post, *, is_moderator: bool) -> bool:
-    """Hidden posts: moderators and the author; deleted ones: admins only."""
+def class_sees_post_body(post, *, is_moderator: bool, is_admin: bool) -> bool:
+    """Whether every viewer of a class sees the post's body, whoever wrote it: hidden and held posts the
+    board's moderators, deleted ones admins only. (Their author sees a hidden or held post too:
+    can_see_post_body.)"""
     if post.deleted_at is not None:
-        return is_admin(user)
+        return is_admin
     if not (post.is_hidden or post.is_awaiting_approval):
         return True
-    return is_moderator or (user.is_authenticated and post.author_id == user.pk)
+    return is_moderator
+
+
+def can_see_post_body(user, post, *, is_moderator: bool) -> bool:
+    """Hidden posts: moderators and the author; deleted ones: admins only."""
+    if class_sees_post_body(post, is_moderator=is_moderator, is_admin=is_admin(user)):
+        return True
+    return post.deleted_at is None and user.is_authenticated and post.author_id == user.pk
+
+
+def sees_own_post_apart(user, post) -> bool:
+    """Whether `user` sees `post` otherwise than the rest of their viewer class: it is their own, and held
+    (they are told when to expect a decision) or hidden (they still read it)."""
+    return (user.is_authenticated and post.author_id == user.pk and post.deleted_at is None
+            and (post.is_hidden or post.is_awaiting_approval))
+
+
+# Viewer classes: everyone in one sees the same lists of a board's pages, but for their own controls
+# (forum/fragments.py). A moderator of one board is a plain member on another.
+VISITOR_CLASS, MEMBER_CLASS, MODERATOR_CLASS, ADMIN_CLASS = "visitor", "member", "moderator", "admin"
+
+
+def viewer_class(user, board) -> str:
+    if not user.is_authenticated:
+        return VISITOR_CLASS
+    if is_admin(user):
+        return ADMIN_CLASS
+    if can_moderate(user, board):
+        return MODERATOR_CLASS
+    return MEMBER_CLASS
 
 
 def can_retitle_and_move(user, topic) -> bool:

@@ -10,8 +10,11 @@ from django.utils import timezone
 
 from boards.models import Board, BoardModerator, Post, PostLike, ScheduledTopic, Topic, TopicRead
 from boards.permissions import visible_boards_q
+from boards.querysets import AUTHOR_ROLE_FIELDS
+from forum import lookups
 from forum.links import topic_url
 from forum.pagination import PageInfo, page_info, page_rows
+from members.models import User
 
 
 def board_list(viewer) -> QuerySet[Board]:
@@ -120,18 +123,22 @@ def member_recent_posts(*, member, viewer, limit: int = 10) -> list[Post]:
     )
 
 
-def read_positions(*, member, topics) -> dict[int, int] | None:
-    """{topic id: last position read} for the topics of one page; None for visitors. One query."""
+def read_positions(*, member, topics=None, topic_ids=None) -> dict[int, int] | None:
+    """{topic id: last position read} for the topics of one page (`topics`, or their `topic_ids`); None for
+    visitors. One query."""
     if not member.is_authenticated:
         return None
-    ids = [t.pk for t in topics]
-    return dict(TopicRead.objects.filter(member=member, topic_id__in=ids).values_list("topic_id", "last_position"))
+    ids = [t.pk for t in topics] if topic_ids is None else topic_ids
+    return dict(lookups.values(TopicRead, ["topic_id", "last_position"], member_id=member.pk, topic_id__in=ids))
 
 
-def topic_read(*, member, topic):
+def topic_read(*, member, topic) -> TopicRead | None:
+    """The member's read position in the topic (None: never opened, or a visitor): the row as far as
+    boards.services.topic_mark_read needs it. On every topic page a member opens: forum.lookups."""
     if not member.is_authenticated:
         return None
-    return TopicRead.objects.filter(member=member, topic=topic).first()
+    rows = lookups.values(TopicRead, ["last_position"], member_id=member.pk, topic_id=topic.pk)
+    return TopicRead(member=member, topic=topic, last_position=rows[0][0]) if rows else None
 
 
 def first_unread_post(*, member, topic: Topic) -> Post | None:
@@ -141,11 +148,16 @@ def first_unread_post(*, member, topic: Topic) -> Post | None:
     return Post.objects.filter(topic=topic, position=position).only("id", "position", "topic_id").first()
 
 
-def liked_post_ids(*, member, posts) -> frozenset[int]:
-    if not member.is_authenticated or not posts:
+def liked_post_ids(*, member, post_ids) -> frozenset[int]:
+    """Which of these posts `member` likes. One query."""
+    if not member.is_authenticated or not post_ids:
         return frozenset()
-    return frozenset(PostLike.objects.filter(member=member, post_id__in=[p.pk for p in posts])
-                     .values_list("post_id", flat=True))
+    return frozenset(row[0] for row in lookups.values(PostLike, ["post_id"], member_id=member.pk, post_id__in=post_ids))
+
+
+def post_authors(author_ids) -> dict:
+    """{id: member} with only what the role checks read of them (boards.permissions.role_level). One query."""
+    return User.objects.only("id", *(f.removeprefix("author__") for f in AUTHOR_ROLE_FIELDS)).in_bulk(author_ids)
 
 
 def board_moderators(*, board) -> list:
