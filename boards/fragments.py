@@ -110,26 +110,46 @@ def topic_posts_html(request, *, topic, info, posts, page_base_url: str, can_rep
     return fill(made, lambda kind, args: controls.html(shown[int(args[0])]), request)
 
 
-def board_page_html(request, *, board, info, topics, featured_only: bool, page_base_url: str):
-    """The board's moderators and the page's topics, with the member's "New" and "Unread" tags: (moderators,
-    topics) HTML, from one ask of the cache. `topics`: the page's query, run only when the list is
-    rendered."""
+def board_page_html(request, *, board, info, topics, featured_only: bool, page_base_url: str,
+                    with_pins: bool) -> tuple[str, str, str]:
+    """The board's moderators, the forum-wide pins above its list (`with_pins`: on its first page) and the
+    page's topics, with the member's "New" and "Unread" tags: (moderators, pins, topics) HTML, from one ask
+    of the cache. `topics`: makes the page's query, called only when the list is rendered.
+
+    The pins come from every board the viewer may see: they are keyed by what decides which boards those are
+    (boards.permissions.board_visibility_key) and by every board's version (selectors.boards_version_key:
+    pinning, hiding, retitling, a new post, a change of a board's ranks, each bumps one)."""
     user = request.user
-    moderators_key = _key("moderators", board.pk, board.version)
-    topics_key = _key("topics", board.pk, board.version, info.number, int(featured_only),
-                      permissions.viewer_class(user, board))
-    made = fragments({
-        moderators_key: lambda slots: render_to_string("boards/_board_moderators.html", {
-            "moderators": selectors.board_moderators(board=board)}),
-        topics_key: lambda slots: render_to_string("boards/_topic_list.html", {
-            "topics": present_topics(list(topics), unread_slot=lambda topic: slots("unread", topic.pk,
-                                                                                      topic.post_count)),
-            "board": board, "page": info, "page_base_url": page_base_url, "featured_only": featured_only}),
-    })
-    moderators, listed = made[moderators_key], made[topics_key]
+    renders = {
+        _key("moderators", board.pk, board.version): lambda slots: render_to_string(
+            "boards/_board_moderators.html", {"moderators": selectors.board_moderators(board=board)}),
+        _key("topics", board.pk, board.version, info.number, int(featured_only),
+             permissions.viewer_class(user, board)): lambda slots: render_to_string("boards/_topic_list.html", {
+                 "topics": present_topics(list(topics()), unread_slot=lambda topic: _unread_slot(slots, topic)),
+                 "board": board, "page": info, "page_base_url": page_base_url, "featured_only": featured_only}),
+    }
+    if with_pins:
+        renders[_key("pins", selectors.boards_version_key(), permissions.board_visibility_key(user), board.pk)] = (
+            lambda slots: _pins_html(slots, selectors.forum_pins(viewer=user, board=board)))
+    made = list(fragments(renders).values())
     if not user.is_authenticated:
-        return fill(moderators, _nothing, request), fill(listed, _nothing, request)
-    read = selectors.read_positions(member=user, topic_ids=[int(args[0]) for args in listed.slot_args("unread")])
-    tags = UnreadTags()
-    return fill(moderators, _nothing, request), fill(
-        listed, lambda kind, args: tags.html(int(args[0]), int(args[1]), read.get(int(args[0]))), request)
+        filled = [fill(one, _nothing, request) for one in made]
+    else:
+        listed = [int(args[0]) for one in made for args in one.slot_args("unread")]
+        read = selectors.read_positions(member=user, topic_ids=listed)
+        tags = UnreadTags()
+        filled = [fill(one, lambda kind, args: tags.html(int(args[0]), int(args[1]), read.get(int(args[0]))),
+                       request) for one in made]
+    moderators, topics_html = filled[0], filled[1]
+    return moderators, (filled[2] if with_pins else ""), topics_html
+
+
+def _unread_slot(slots, topic):
+    return slots("unread", topic.pk, topic.post_count)
+
+
+def _pins_html(slots, pins) -> str:
+    if not pins:
+        return ""
+    return render_to_string("boards/_forum_pins.html", {
+        "forum_pins": present_topics(pins, unread_slot=lambda topic: _unread_slot(slots, topic))})

@@ -35,16 +35,25 @@ def board_topics_page(*, board: Board, page: str | None, featured_only: bool = F
     """The page's numbers, and its topics as a query not yet run (a cached fragment may not need it).
     `featured_only`: the board's 精华 topics, newest featured first (one indexed count more). Any page costs
     what the first costs (forum.pagination.page_rows)."""
-    per_page = settings.HEARTH["TOPICS_PER_PAGE"]
-    if featured_only:
-        listed = Topic.objects.filter(board=board).visible().featured()
-        info = page_info(page, count=listed.count(), per_page=per_page)
-        topics = page_rows(listed, info).for_list().order_by("-featured_at", "-id")
-    else:
-        listed = Topic.objects.filter(board=board).visible().order_by("-is_pinned", "-last_post_at", "-id")
-        info = page_info(page, count=board.topic_count, per_page=per_page)
-        topics = page_rows(listed, info).for_list()
-    return info, topics
+    info = board_topics_info(board=board, page=page, featured_only=featured_only)
+    return info, board_topics_rows(board=board, info=info, featured_only=featured_only)
+
+
+def board_topics_info(*, board: Board, page: str | None, featured_only: bool = False) -> PageInfo:
+    """board_topics_page's numbers alone (the board page builds the topics' query only to render them)."""
+    count = _board_topics(board, featured_only).count() if featured_only else board.topic_count
+    return page_info(page, count=count, per_page=settings.HEARTH["TOPICS_PER_PAGE"])
+
+
+def board_topics_rows(*, board: Board, info: PageInfo, featured_only: bool = False) -> QuerySet[Topic]:
+    """board_topics_page's topics: a query not yet run."""
+    topics = page_rows(_board_topics(board, featured_only), info).for_list()
+    return topics.order_by("-featured_at", "-id") if featured_only else topics
+
+
+def _board_topics(board: Board, featured_only: bool) -> QuerySet[Topic]:
+    listed = Topic.objects.filter(board=board).visible()
+    return listed.featured() if featured_only else listed.order_by("-is_pinned", "-last_post_at", "-id")
 
 
 FORUM_PINS = 10  # at most this many forum-wide pins above a board's list

@@ -47,25 +47,24 @@ def board_detail(request, slug):
     board = permissions.board_for_viewer_or_404(request.user, slug)
     featured_only = request.GET.get("featured") == "1"
     try:
-        page, topics = selectors.board_topics_page(board=board, page=request.GET.get("page"),
-                                                   featured_only=featured_only)
+        page = selectors.board_topics_info(board=board, page=request.GET.get("page"), featured_only=featured_only)
     except PageOutOfRange as out:
         url = links.board_url(board.slug) + ("?featured=1" if featured_only else "")
         sep = "&" if featured_only else "?"
         return redirect(url if out.number <= 1 else f"{url}{sep}page={out.number}")
-    # 全局置顶 above the first page of the list, outside its cached fragment (they come from other boards)
-    pins = [] if featured_only or page.number > 1 else selectors.forum_pins(viewer=request.user, board=board)
     can_start_topic = permissions.can_start_topic(request.user, board)
-    moderators_html, topics_html = fragments.board_page_html(
-        request, board=board, info=page, topics=topics, featured_only=featured_only,
-        page_base_url=links.board_url(board.slug) + ("?featured=1" if featured_only else ""))
+    # 全局置顶 above the first page of the list (they come from other boards: a fragment of their own)
+    moderators_html, pins_html, topics_html = fragments.board_page_html(
+        request, board=board, info=page, featured_only=featured_only,
+        topics=lambda: selectors.board_topics_rows(board=board, info=page, featured_only=featured_only),
+        page_base_url=links.board_url(board.slug) + ("?featured=1" if featured_only else ""),
+        with_pins=not featured_only and page.number == 1)
     return render(request, "boards/board_detail.html", {
         "board": board,
         "page": page,
         "moderators_html": moderators_html,
+        "pins_html": pins_html,
         "topics_html": topics_html,
-        "forum_pins": present_topics(pins, selectors.read_positions(member=request.user, topics=pins))
-        if pins else [],
         "can_start_topic": can_start_topic,
         "start_refusal": None if can_start_topic or not request.user.is_authenticated
         else permissions.board_rank_refusal(request.user, board, replying=False),
