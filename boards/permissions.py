@@ -24,7 +24,7 @@ from members.permissions import (  # noqa: F401 - re-exported: the boards' gate 
     is_suspended,
     write_refusal,
 )
-from members.ranks import lowest_rank
+from members.ranks import lowest_rank, lowest_rank_order
 
 _MODERATED = "_hearth_moderated_board_ids"
 
@@ -82,8 +82,7 @@ def member_rank_order(user) -> int | None:
     if user.rank_id:
         return user.rank.order
     if _LOWEST not in user.__dict__:
-        lowest = lowest_rank()
-        user.__dict__[_LOWEST] = lowest.order if lowest else 0
+        user.__dict__[_LOWEST] = lowest_rank_order()
     return user.__dict__[_LOWEST]
 
 

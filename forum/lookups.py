@@ -5,8 +5,9 @@ Building and compiling a QuerySet costs about half a millisecond of Python, seve
 takes to answer a lookup by an indexed key; a member's page made four such lookups a visitor's page does not.
 `values(Model, ["column", ...], field=value, other__in=[...])` runs the same SELECT from SQL written once
 per shape and process: only equality and `__in` on concrete fields, rows as tuples of what the database
-driver returns (fit for integers and text; the ORM's converters do not run). Reads go to the database the
-routers choose for the model, as the ORM's would.
+driver returns (fit for integers and text; the ORM's converters do not run). `smallest(Model, "column")`
+is a MIN over the whole table. Reads go to the database the routers choose for the model, as the ORM's
+would.
 """
 from functools import lru_cache
 
@@ -30,6 +31,20 @@ def _sql(model, columns: tuple[str, ...], conditions: tuple[tuple[str, int | Non
             where.append(f"{column(name)} IN ({', '.join(['%s'] * count)})")
     return (f"SELECT {', '.join(column(c) for c in columns)} FROM {quote(meta.db_table)} "  # noqa: S608
             f"WHERE {' AND '.join(where)}")
+
+
+@lru_cache(maxsize=32)
+def _min_sql(model, column: str, alias: str) -> str:
+    quote = connections[alias].ops.quote_name
+    return f"SELECT MIN({quote(model._meta.get_field(column).column)}) FROM {quote(model._meta.db_table)}"  # noqa: S608
+
+
+def smallest(model, column: str):
+    """The smallest value of `column` over all of `model`'s rows (None when there are none)."""
+    alias = router.db_for_read(model)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_min_sql(model, column, alias))
+        return cursor.fetchone()[0]
 
 
 def values(model, columns: list[str], **filters) -> list[tuple]:

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from boards.models import PostLike, TopicRead
 from forum import lookups
 from forum.fragments import Slots, fill, fragment, fragments, unshared
+from members.models import Rank
 from tests.factories import UserFactory, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +97,9 @@ def test_an_empty_in_asks_nothing():
     with CaptureQueriesContext(connection) as queries:
         assert lookups.values(TopicRead, ["topic_id"], member_id=1, topic_id__in=[]) == []
     assert len(queries.captured_queries) == 0
+
+
+def test_the_smallest_value_of_a_column():
+    assert lookups.smallest(Rank, "order") == Rank.objects.order_by("order").values_list("order", flat=True).first()
+    Rank.objects.all().delete()
+    assert lookups.smallest(Rank, "order") is None
