@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from boards import services
 from boards.models import Board
 from moderation import services as moderation
+from notifications.models import TopicWatch
 from tests.factories import BoardFactory, UserFactory, fresh, make_post, make_topic, rank_at
 from tests.helpers import page, page_of
 
@@ -289,3 +290,20 @@ def test_lists_read_first_by_those_at_a_boards_rank_show_it_to_nobody_below(clie
             shown = page(page_of(client, viewer, url))
             assert "Back room" not in shown and "Quince bake-off plans" not in shown, (who, url)
         assert page_of(client, viewer, secret_topic.get_absolute_url()).status_code in (302, 404), who
+
+
+def test_each_members_watch_form_shows_their_own_level_in_their_language(client, thread, carol):
+    """The watch form is put together once per level and language: it still shows each member's level, in
+    their language, with their own CSRF token."""
+    TopicWatch.objects.create(member=carol, topic=thread, level=TopicWatch.Level.WATCHING)
+    url = thread.get_absolute_url()
+
+    carols = page(page_of(client, carol, url))
+    bobs = page(page_of(client, UserFactory(username="dave"), url))  # (bob replied: he watches the topic)
+    bobs_zh = page(client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans"))
+
+    assert '<option value="watching" selected>' in carols and '<option value="normal" selected>' in bobs
+    assert f'action="/t/{thread.pk}/watch/"' in carols and ">Follow this topic</label>" in bobs
+    assert ">关注此主题</label>" in bobs_zh and '<option value="normal" selected>' in bobs_zh
+    token = re.search(r'class="watch-form"><input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"', bobs)
+    assert token and len(token[1]) == 64
