@@ -1,5 +1,7 @@
 from django import forms
 from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from boards.models import Board
@@ -70,6 +72,19 @@ class TopicForm(forms.Form):
 class ReplyForm(forms.Form):
     body = BodyField()
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+_blank_reply_fields: dict[tuple, str] = {}
+
+
+def blank_reply_fields_html() -> str:
+    """The fields of the reply box under a topic, as an empty ReplyForm renders them: the same for every
+    topic and member, so each process renders them once per language (and body limit)."""
+    key = (translation.get_language(), settings.HEARTH["BODY_MAX_CHARS"])
+    html = _blank_reply_fields.get(key)
+    if html is None:
+        html = _blank_reply_fields[key] = render_to_string("_form_fields.html", {"form": ReplyForm()})
+    return html
 
 
 class PostEditForm(forms.Form):

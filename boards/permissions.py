@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boards.models import Board, BoardModerator, Post, ScheduledTopic, Topic
+from members.models import Rank
 from members.permissions import (  # noqa: F401 - re-exported: the boards' gate speaks for account state too
     check_admin,
     check_can_write,
@@ -23,7 +24,7 @@ from members.permissions import (  # noqa: F401 - re-exported: the boards' gate 
     is_suspended,
     write_refusal,
 )
-from members.ranks import lowest_rank
+from members.ranks import lowest_rank, lowest_rank_order
 
 _MODERATED = "_hearth_moderated_board_ids"
 
@@ -81,8 +82,7 @@ def member_rank_order(user) -> int | None:
     if user.rank_id:
         return user.rank.order
     if _LOWEST not in user.__dict__:
-        lowest = lowest_rank()
-        user.__dict__[_LOWEST] = lowest.order if lowest else 0
+        user.__dict__[_LOWEST] = lowest_rank_order()
     return user.__dict__[_LOWEST]
 
 
@@ -298,13 +298,44 @@ def can_see_topic(user, topic) -> bool:
     return can_moderate(user, topic.board) or (user.is_authenticated and topic.author_id == user.pk)
 
 
-def can_see_post_body(user, post, *, is_moderator: bool) -> bool:
-    """Hidden posts: moderators and the author; deleted ones: admins only."""
+def class_sees_post_body(post, *, is_moderator: bool, is_admin: bool) -> bool:
+    """Whether every viewer of a class sees the post's body, whoever wrote it: hidden and held posts the
+    board's moderators, deleted ones admins only. (Their author sees a hidden or held post too:
+    can_see_post_body.)"""
     if post.deleted_at is not None:
-        return is_admin(user)
+        return is_admin
     if not (post.is_hidden or post.is_awaiting_approval):
         return True
-    return is_moderator or (user.is_authenticated and post.author_id == user.pk)
+    return is_moderator
+
+
+def can_see_post_body(user, post, *, is_moderator: bool) -> bool:
+    """Hidden posts: moderators and the author; deleted ones: admins only."""
+    if class_sees_post_body(post, is_moderator=is_moderator, is_admin=is_admin(user)):
+        return True
+    return post.deleted_at is None and user.is_authenticated and post.author_id == user.pk
+
+
+def sees_own_post_apart(user, post) -> bool:
+    """Whether `user` sees `post` otherwise than the rest of their viewer class: it is their own, and held
+    (they are told when to expect a decision) or hidden (they still read it)."""
+    return (user.is_authenticated and post.author_id == user.pk and post.deleted_at is None
+            and (post.is_hidden or post.is_awaiting_approval))
+
+
+# Viewer classes: everyone in one sees the same lists of a board's pages, but for their own controls
+# (forum/fragments.py). A moderator of one board is a plain member on another.
+VISITOR_CLASS, MEMBER_CLASS, MODERATOR_CLASS, ADMIN_CLASS = "visitor", "member", "moderator", "admin"
+
+
+def viewer_class(user, board) -> str:
+    if not user.is_authenticated:
+        return VISITOR_CLASS
+    if is_admin(user):
+        return ADMIN_CLASS
+    if can_moderate(user, board):
+        return MODERATOR_CLASS
+    return MEMBER_CLASS
 
 
 def can_retitle_and_move(user, topic) -> bool:
@@ -365,9 +396,18 @@ _TOPIC_BOARD_WITH_RANKS = tuple(f"topic__board__{name}" for name in BOARD_RANKS)
 
 
 def board_for_viewer_or_404(viewer, slug: str) -> Board:
-    """The board, with what its rank checks read; a board the viewer may not see does not exist (404)."""
-    board = Board.objects.select_related(*BOARD_RANKS).filter(slug=slug).first()
-    if board is None or not can_see_board(viewer, board):
+    """The board, with what its rank checks read; a board the viewer may not see does not exist (404).
+    The ranks it sets come in a second query, and only when it sets any: joining the three ranks to every
+    board cost more to compile than the page's other queries (the board page is the most viewed after the
+    topic page)."""
+    board = next(iter(Board.objects.filter(slug=slug)[:1]), None)
+    if board is None:
+        raise Http404(_("No such board."))
+    ranks = {getattr(board, f"{field}_id") for field in BOARD_RANKS} - {None}
+    found = Rank.objects.in_bulk(ranks) if ranks else {}
+    for field in BOARD_RANKS:
+        setattr(board, field, found.get(getattr(board, f"{field}_id")))
+    if not can_see_board(viewer, board):
         raise Http404(_("No such board."))
     return board
 

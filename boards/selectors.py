@@ -10,8 +10,11 @@ from django.utils import timezone
 
 from boards.models import Board, BoardModerator, Post, PostLike, ScheduledTopic, Topic, TopicRead
 from boards.permissions import visible_boards_q
+from boards.querysets import AUTHOR_ROLE_FIELDS
+from forum import lookups
 from forum.links import topic_url
 from forum.pagination import PageInfo, page_info, page_rows
+from members.models import User
 
 
 def board_list(viewer) -> QuerySet[Board]:
@@ -32,16 +35,25 @@ def board_topics_page(*, board: Board, page: str | None, featured_only: bool = F
     """The page's numbers, and its topics as a query not yet run (a cached fragment may not need it).
     `featured_only`: the board's 精华 topics, newest featured first (one indexed count more). Any page costs
     what the first costs (forum.pagination.page_rows)."""
-    per_page = settings.HEARTH["TOPICS_PER_PAGE"]
-    if featured_only:
-        listed = Topic.objects.filter(board=board).visible().featured()
-        info = page_info(page, count=listed.count(), per_page=per_page)
-        topics = page_rows(listed, info).for_list().order_by("-featured_at", "-id")
-    else:
-        listed = Topic.objects.filter(board=board).visible().order_by("-is_pinned", "-last_post_at", "-id")
-        info = page_info(page, count=board.topic_count, per_page=per_page)
-        topics = page_rows(listed, info).for_list()
-    return info, topics
+    info = board_topics_info(board=board, page=page, featured_only=featured_only)
+    return info, board_topics_rows(board=board, info=info, featured_only=featured_only)
+
+
+def board_topics_info(*, board: Board, page: str | None, featured_only: bool = False) -> PageInfo:
+    """board_topics_page's numbers alone (the board page builds the topics' query only to render them)."""
+    count = _board_topics(board, featured_only).count() if featured_only else board.topic_count
+    return page_info(page, count=count, per_page=settings.HEARTH["TOPICS_PER_PAGE"])
+
+
+def board_topics_rows(*, board: Board, info: PageInfo, featured_only: bool = False) -> QuerySet[Topic]:
+    """board_topics_page's topics: a query not yet run."""
+    topics = page_rows(_board_topics(board, featured_only), info).for_list()
+    return topics.order_by("-featured_at", "-id") if featured_only else topics
+
+
+def _board_topics(board: Board, featured_only: bool) -> QuerySet[Topic]:
+    listed = Topic.objects.filter(board=board).visible()
+    return listed.featured() if featured_only else listed.order_by("-is_pinned", "-last_post_at", "-id")
 
 
 FORUM_PINS = 10  # at most this many forum-wide pins above a board's list
@@ -120,18 +132,22 @@ def member_recent_posts(*, member, viewer, limit: int = 10) -> list[Post]:
     )
 
 
-def read_positions(*, member, topics) -> dict[int, int] | None:
-    """{topic id: last position read} for the topics of one page; None for visitors. One query."""
+def read_positions(*, member, topics=None, topic_ids=None) -> dict[int, int] | None:
+    """{topic id: last position read} for the topics of one page (`topics`, or their `topic_ids`); None for
+    visitors. One query."""
     if not member.is_authenticated:
         return None
-    ids = [t.pk for t in topics]
-    return dict(TopicRead.objects.filter(member=member, topic_id__in=ids).values_list("topic_id", "last_position"))
+    ids = [t.pk for t in topics] if topic_ids is None else topic_ids
+    return dict(lookups.values(TopicRead, ["topic_id", "last_position"], member_id=member.pk, topic_id__in=ids))
 
 
-def topic_read(*, member, topic):
+def topic_read(*, member, topic) -> TopicRead | None:
+    """The member's read position in the topic (None: never opened, or a visitor): the row as far as
+    boards.services.topic_mark_read needs it. On every topic page a member opens: forum.lookups."""
     if not member.is_authenticated:
         return None
-    return TopicRead.objects.filter(member=member, topic=topic).first()
+    rows = lookups.values(TopicRead, ["last_position"], member_id=member.pk, topic_id=topic.pk)
+    return TopicRead(member=member, topic=topic, last_position=rows[0][0]) if rows else None
 
 
 def first_unread_post(*, member, topic: Topic) -> Post | None:
@@ -141,11 +157,16 @@ def first_unread_post(*, member, topic: Topic) -> Post | None:
     return Post.objects.filter(topic=topic, position=position).only("id", "position", "topic_id").first()
 
 
-def liked_post_ids(*, member, posts) -> frozenset[int]:
-    if not member.is_authenticated or not posts:
+def liked_post_ids(*, member, post_ids) -> frozenset[int]:
+    """Which of these posts `member` likes. One query."""
+    if not member.is_authenticated or not post_ids:
         return frozenset()
-    return frozenset(PostLike.objects.filter(member=member, post_id__in=[p.pk for p in posts])
-                     .values_list("post_id", flat=True))
+    return frozenset(row[0] for row in lookups.values(PostLike, ["post_id"], member_id=member.pk, post_id__in=post_ids))
+
+
+def post_authors(author_ids) -> dict:
+    """{id: member} with only what the role checks read of them (boards.permissions.role_level). One query."""
+    return User.objects.only("id", *(f.removeprefix("author__") for f in AUTHOR_ROLE_FIELDS)).in_bulk(author_ids)
 
 
 def board_moderators(*, board) -> list:

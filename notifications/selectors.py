@@ -1,4 +1,5 @@
 from boards.permissions import visible_boards_q
+from forum import lookups
 from notifications.models import BoardWatch, Mute, TopicWatch
 
 
@@ -19,15 +20,16 @@ def followed(member) -> dict:
 def topic_level(member, topic) -> str:
     if not member.is_authenticated:
         return ""
-    return (TopicWatch.objects.filter(member=member, topic=topic).values_list("level", flat=True).first()
-            or TopicWatch.Level.NORMAL)
+    # on every topic page a member opens: forum.lookups, not a QuerySet
+    rows = lookups.values(TopicWatch, ["level"], member_id=member.pk, topic_id=topic.pk)
+    return rows[0][0] if rows else TopicWatch.Level.NORMAL
 
 
 def board_level(member, board) -> str:
     if not member.is_authenticated:
         return ""
-    return (BoardWatch.objects.filter(member=member, board=board).values_list("level", flat=True).first()
-            or BoardWatch.Level.NORMAL)
+    rows = lookups.values(BoardWatch, ["level"], member_id=member.pk, board_id=board.pk)
+    return rows[0][0] if rows else BoardWatch.Level.NORMAL
 
 
 def is_muted(member, other) -> bool:

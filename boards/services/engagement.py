@@ -77,8 +77,9 @@ def _move_read_position(*, member: User, topic: Topic, position: int, known: Top
             delta, entered = position - read_before, 1
         else:
             cursor.execute(
-                f"UPDATE {table} SET last_position = %s, updated_at = %s WHERE id = %s AND last_position = %s",  # noqa: S608
-                [position, timezone.now(), known.pk, known.last_position])
+                f"UPDATE {table} SET last_position = %s, updated_at = %s "  # noqa: S608
+                "WHERE member_id = %s AND topic_id = %s AND last_position = %s",
+                [position, timezone.now(), member.pk, topic.pk, known.last_position])
             delta, entered = position - read_before, 0
         if cursor.rowcount != 1:
             return  # another request moved it first and counted those posts

@@ -167,7 +167,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hearth"}}
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database, read through the cache: a copy in Redis for at most SESSION_CACHE_SECONDS
+# (forum/sessions.py), so that a signed-in page does not ask PostgreSQL for its session.
+SESSION_ENGINE = "forum.sessions"
+SESSION_CACHE_SECONDS = env.int("SESSION_CACHE_SECONDS", default=60)
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = ["members.backends.AuthenticationBackend"]  # allauth's, plus the rank in one query
