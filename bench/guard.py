@@ -4,7 +4,9 @@ The bench flushes its database and seeds 100,000 posts into it (bench.py), then 
 (ranks.py). Before either writes anything, check_bench_database() makes sure that DATABASE_URL
 
 - is set (unset, Django would fall back to the `make run` forum in var/hearth.sqlite3),
-- is a PostgreSQL URL on loopback naming the bench's own database, `hearth_bench`,
+- is a PostgreSQL URL on loopback naming the bench's own database, `hearth_bench` (or, for the larger
+  forums of BENCH_SCALE=10 and the like, `hearth_bench_x10`, and for the stats step's forum
+  `hearth_bench_stats_x10`: one database per scale and step, see bench_db_name),
 - answers, and is that database (current_database()),
 - and belongs to the bench: it holds the marker table the bench writes into it when it first finds it
   freshly created (no tables at all). A database that has tables but no marker was not made by the
@@ -26,6 +28,25 @@ LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 HOW_TO_RUN = "Run the bench with `make bench` (bench/run.sh), which starts its private PostgreSQL."
 
 
+def bench_db_name(scale: int = 1, kind: str | None = None) -> str:
+    """The bench's database for a forum of `scale` times 100,000 posts: hearth_bench, hearth_bench_x10, ...;
+    `kind` names a step's own forum (BENCH_DB_KIND by default): hearth_bench_stats_x10 for the stats step."""
+    if not isinstance(scale, int) or scale < 1:
+        raise ValueError(f"a bench scale is a whole number from 1, not {scale!r}")
+    kind = os.environ.get("BENCH_DB_KIND", "") if kind is None else kind
+    if kind and not kind.isalpha():
+        raise ValueError(f"BENCH_DB_KIND is a word like stats, not {kind!r}")
+    return BENCH_DB_NAME + (f"_{kind}" if kind else "") + (f"_x{scale}" if scale > 1 else "")
+
+
+def scale_from_env() -> int:
+    """The scale this bench process measures: BENCH_SCALE (one number here; bench/run.sh splits a list)."""
+    raw = os.environ.get("BENCH_SCALE", "1").strip() or "1"
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"BENCH_SCALE must be a whole number from 1 (or a list like 1,10 for make bench), not {raw!r}")
+    return int(raw)
+
+
 class BenchRefused(Exception):
     """The bench will not run against this database; the message says why."""
 
@@ -36,9 +57,11 @@ def _where(config: dict) -> str:
            f"{config.get('NAME') or ''}"
 
 
-def bench_database_config(url: str | None, name: str = BENCH_DB_NAME) -> dict:
+def bench_database_config(url: str | None, name: str | None = None) -> dict:
     """Django's database settings for url (as forum.settings would read it), if it may be the bench's
-    database: PostgreSQL, on loopback, called `name`. Raises BenchRefused otherwise. Connects to nothing."""
+    database: PostgreSQL, on loopback, called `name` (by default the database of BENCH_SCALE,
+    bench_db_name). Raises BenchRefused otherwise. Connects to nothing."""
+    name = name or bench_db_name(scale_from_env())
     if not url:
         raise BenchRefused(
             "DATABASE_URL is not set. Without it Django would use the `make run` forum in var/hearth.sqlite3, "
@@ -65,12 +88,14 @@ def bench_database_config(url: str | None, name: str = BENCH_DB_NAME) -> dict:
     return config
 
 
-def check_bench_database(url: str | None, *, name: str = BENCH_DB_NAME, may_mark: bool = False) -> str:
-    """Refuse (BenchRefused) unless url is the bench's own database, answering and marked as the bench's.
+def check_bench_database(url: str | None, *, name: str | None = None, may_mark: bool = False) -> str:
+    """Refuse (BenchRefused) unless url is the bench's own database, answering and marked as the bench's
+    (`name`: by default the database of BENCH_SCALE, bench_db_name).
 
     may_mark: a database that answers and has no tables at all (just created for the bench by
     scripts/services.sh) gets the marker now. Returns "marked" (it already was) or "marked now".
     """
+    name = name or bench_db_name(scale_from_env())
     config = bench_database_config(url, name)
     import psycopg
     from psycopg import sql
@@ -118,7 +143,7 @@ def main() -> int:
     url = os.environ.get("DATABASE_URL")
     try:
         state = check_bench_database(url, may_mark=True)
-    except BenchRefused as refusal:
+    except (BenchRefused, ValueError) as refusal:  # ValueError: BENCH_SCALE is not a scale
         print(f"[bench] REFUSED: {refusal}", file=sys.stderr)
         return 2
     config = bench_database_config(url)

@@ -1,4 +1,4 @@
-"""Time the nightly rank recompute on 100,000 members (part of `make bench`).
+"""Time the nightly rank recompute on 100,000 members (part of `make bench`), on the forum of BENCH_SCALE.
 
 Adds 100,000 members with visits, read counters and likes to the bench database (once), then runs
 members.ranks.recompute_ranks twice: the first run places everyone on the ladder, the second is the
@@ -13,6 +13,8 @@ import time
 from datetime import timedelta
 
 from djangoenv import setup_bench_django  # noqa: E402
+from guard import scale_from_env  # noqa: E402
+from results import record_step  # noqa: E402
 
 setup_bench_django()
 
@@ -66,6 +68,8 @@ def main() -> None:
     print(f"[bench] ranks: recompute over {total:,} members: first run {first.seconds:.1f} s "
           f"({first.promoted} promoted), steady run {second.seconds:.1f} s ({second.promoted} promoted, "
           f"{second.dropped} dropped)")
+    record_step(scale_from_env(), "ranks", {"members": total, "posts": Post.objects.count(),
+                                            "first_s": first.seconds, "steady_s": second.seconds})
 
 
 if __name__ == "__main__":

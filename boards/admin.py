@@ -8,14 +8,20 @@ from boards.models import AllowedLinkDomain, Board, FreshnessReminder, Post, Pos
 
 @admin.register(Board)
 class BoardAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position", "is_archived", "topic_count", "post_count"]
+    list_display = ["name", "slug", "position", "is_archived", "view_rank", "topic_count", "post_count"]
     list_editable = ["position", "is_archived"]
-    list_filter = ["is_archived"]
+    list_filter = ["is_archived", "view_rank"]
+    list_select_related = ["view_rank"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["topic_count", "post_count", "created_at"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "description", "rules", "position", "is_archived"]}),
+        (_("Boards by rank"), {
+            "fields": ["view_rank", "start_rank", "reply_rank", "refusal_message"],
+            "description": _("The lowest rank that reads the board, starts topics in it and replies in it. Members "
+                             "below the rank to read do not see the board at all; visitors have no rank. The "
+                             "board's moderators, global moderators and admins always pass.")}),
         (_("Freshness"), {"fields": ["quiet_topic_days", "quiet_post_days", "reminders_snoozed_until"]}),
         (_("Counters"), {"fields": ["topic_count", "post_count", "created_at"]}),
     ]
@@ -23,7 +29,7 @@ class BoardAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.board_render_rules(board=obj)
-        obj.version += 1  # what visitors see of the board changed
+        obj.version += 1  # what visitors see of the board changed (its ranks too: cached lists go stale)
         super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Archive the selected boards"))
@@ -38,13 +44,13 @@ class BoardAdmin(admin.ModelAdmin):
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     list_display = ["title", "board", "author", "post_count", "is_pinned", "is_locked", "is_hidden", "last_post_at"]
-    list_filter = ["board", "is_pinned", "is_locked", "is_hidden"]
+    list_filter = ["board", "is_pinned", "pin_scope", "is_locked", "is_hidden"]
     search_fields = ["title", "author__username"]
     list_select_related = ["board", "author"]
     raw_id_fields = ["author"]
     # Moving, pinning, locking and hiding happen on the site, where they are logged and counters follow.
-    readonly_fields = ["board", "title", "slug", "author", "is_pinned", "is_locked", "is_hidden", "post_count",
-                       "created_at", "last_post_at"]
+    readonly_fields = ["board", "title", "slug", "author", "is_pinned", "pin_scope", "is_locked", "is_hidden",
+                       "post_count", "created_at", "last_post_at"]
     fields = readonly_fields
 
     def has_add_permission(self, request):

@@ -14,12 +14,13 @@ from django.db.models import Count, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from boards import signals
+from boards import freshness, signals
 from boards.models import Board, BoardModerator, Post, PostLike, Topic
 from boards.rendering import render_markdown
-from boards.services import make_slug
+from boards.services import board_moderator_add, make_slug, scheduled_topic_create, topic_create
 from members.default_ladder import ensure_default_ladder
-from members.models import MemberVisit, PromotionProposal, Rank, RankChange, User
+from members.models import MemberVisit, Rank, RankChange, RegistrationMode, User
+from members.services import site_settings_update, user_update_preferences
 
 DEMO_PASSWORD = "hearth-demo"  # noqa: S105 - documented demo accounts, local only
 
@@ -57,6 +58,29 @@ SMALL_BOARDS = [
      "用中文交流烘焙心得：面包、酵种、工具。", "1. 友善交流。\n2. 请勿发广告。"),
     ("Site feedback", "site-feedback",
      "Ideas and problems with this forum itself.", "Report bugs with steps to reproduce."),
+    ("Regulars' lounge", "regulars-lounge",
+     "A quieter room for members from the Regular rank up: plans, experiments and the forum's future.",
+     "1. What is said here stays friendly.\n2. Ideas for the forum are welcome; decisions are made in the open."),
+]
+LOUNGE = 6  # the board above: read from the Regular rank up (the board's moderators and admins always)
+LOUNGE_RANK = 2  # Regular, in the default ladder
+
+# The lounge's topics: (title, [(author, body), …]), authors among the demo's Regulars and up (users 0–3).
+LOUNGE_TOPICS = [
+    ("A baking day for the regulars?", [
+        (1, "Some of us live close enough to bake together. A Saturday in spring, in someone's kitchen?"),
+        (2, "Count me in. I can bring a spare Dutch oven and a jar of rye starter."),
+        (0, "Lovely idea. Let's fix a date here, then tell the rest of the forum in *Introductions*."),
+    ]),
+    ("Ideas for the newcomers' guide", [
+        (3, "Newcomers ask the same five questions about starters. Shall we write one guide together and pin it?"),
+        (1, "Yes: feeding ratios, temperature, the acetone smell, and when to give up and start again."),
+    ]),
+    ("Experiment log: 90% hydration", [
+        (2, "Week two of very wet doughs. Notes so far:\n\n- coil folds beat stretch and folds\n"
+            "- a cold bench helps\n- I still can't shape it"),
+        (3, "Try a wetter hand and a bench scraper, and shape straight into the banneton."),
+    ]),
 ]
 
 SMALL_USERS = ["mara", "bao", "carmen", "dmitri", "李雷", "ngozi", "oskar", "priya"]
@@ -117,7 +141,7 @@ SMALL_TOPICS = [
 ]
 
 
-def _make_users(names: list[str], *, joined: list[datetime]) -> list[User]:
+def make_users(names: list[str], *, joined: list[datetime]) -> list[User]:
     password = make_password(DEMO_PASSWORD)
     users = [
         User(username=name, email=f"member{i}@example.com", password=password, email_verified=True,
@@ -207,6 +231,14 @@ def _load(boards_spec: list[tuple[str, str, str, str]], users: list[User], plan:
     for board in boards:
         board.topic_count, board.post_count, board.last_post_id = board_stats[board.pk]
     Board.objects.bulk_update(boards, ["topic_count", "post_count", "last_post"])
+    # a board is older than its first topic (created "now", every board would look too young to judge)
+    first_topic = {}
+    for spec, topic in zip(plan, topics, strict=True):
+        first_topic[topic.board_id] = min(first_topic.get(topic.board_id, spec.posts[0].at), spec.posts[0].at)
+    for board in boards:
+        if board.pk in first_topic:
+            board.created_at = first_topic[board.pk] - timedelta(days=1)
+    Board.objects.bulk_update(boards, ["created_at"])
     for user in users:
         user.post_count, user.topic_count = user_stats[user.pk]
     User.objects.bulk_update(users, ["post_count", "topic_count"], batch_size=1000)
@@ -223,7 +255,7 @@ def seed_small() -> None:
     founders = [now - timedelta(days=DEMO_DAYS + 10 - i * 3) for i in range(len(SMALL_USERS))]
     newcomers = [now - timedelta(days=int(DEMO_DAYS * (1 - ((i + 1) / DEMO_NEWCOMERS) ** 0.7)) + 1,
                                  hours=rng.randint(0, 20)) for i in range(DEMO_NEWCOMERS)]
-    users = _make_users(SMALL_USERS + [f"baker{i + 1:02d}" for i in range(DEMO_NEWCOMERS)],
+    users = make_users(SMALL_USERS + [f"baker{i + 1:02d}" for i in range(DEMO_NEWCOMERS)],
                         joined=founders + newcomers)
     joined = founders + newcomers
     plan = _history_plan(rng, now, joined)
@@ -237,9 +269,16 @@ def seed_small() -> None:
             posts.append(PlannedPost(author=who, body=body, at=start + timedelta(hours=j * 3 + rng.randint(0, 2)),
                                      reply_to=(j - 1) if j >= 2 else None))
         plan.append(PlannedTopic(board=board, title=title, posts=posts, pinned=(board == 5)))
-    _load(SMALL_BOARDS, users, plan)
+    for i, (title, posts) in enumerate(LOUNGE_TOPICS):  # fixed times: the rest of the demo stays as it was
+        start = now - timedelta(days=15 - i * 5, hours=2 * i)
+        plan.append(PlannedTopic(board=LOUNGE, title=title, posts=[
+            PlannedPost(author=who, body=body, at=start + timedelta(hours=5 * j))
+            for j, (who, body) in enumerate(posts)]))
+    _load(SMALL_BOARDS + [QUIET_BOARD], users, plan + _quiet_board_topics(now, board=len(SMALL_BOARDS)))
     _demo_standing(users)
     _demo_activity(rng, now, users, joined)
+    site_settings_update(registration_mode=RegistrationMode.OPEN)  # the demo lets anyone sign up
+    _demo_first_run(users)
     signals.demo_seeded.send(sender=Board, users=users)
 
 
@@ -302,9 +341,13 @@ def _demo_activity(rng: random.Random, now: datetime, users: list[User], joined:
         last_visit_on=Subquery(per_member.annotate(last=Max("day")).values("last")))
 
     likes, moments = [], []
-    for post in Post.objects.filter(position__gt=1).order_by("id").values("id", "author_id", "created_at"):
+    # only members who may read a board like its posts (the lounge's: its Regulars and up)
+    regulars = [u for u, order in zip(users, [4, 3, 2, 2], strict=False) if order >= LOUNGE_RANK]
+    for post in (Post.objects.filter(position__gt=1).order_by("id")
+                 .values("id", "author_id", "created_at", "topic__board__view_rank_id")):
         if rng.random() < 0.45:
-            likers = rng.sample([u for u in users if u.pk != post["author_id"]], rng.randint(1, 3))
+            crowd = users if post["topic__board__view_rank_id"] is None else regulars
+            likers = rng.sample([u for u in crowd if u.pk != post["author_id"]], rng.randint(1, 3))
             for liker in likers:
                 likes.append(PostLike(post_id=post["id"], member_id=liker.pk))
                 moments.append(min(post["created_at"] + timedelta(hours=rng.uniform(0.5, 30)),
@@ -347,8 +390,6 @@ def _demo_activity(rng: random.Random, now: datetime, users: list[User], joined:
     for change, when in changes:
         change.created_at = min(when, now)
     RankChange.objects.bulk_update([c for c, _ in changes], ["created_at"])
-    PromotionProposal.objects.create(member=users[1], board=Board.objects.get(slug="bread-techniques"),
-                                     numbers={"posts_in_board": 12, "posts_everywhere": 18, "share": 0.67})
 
 
 def _demo_standing(users: list[User]) -> None:
@@ -363,6 +404,80 @@ def _demo_standing(users: list[User]) -> None:
                                                days_visited=10 * (order + 1), rank_locked=order == 4)
     BoardModerator.objects.create(board=Board.objects.get(slug="sourdough-starters"), member=users[0],
                                   reason="Demo: cares for the starters board.")
+    Board.objects.filter(slug=SMALL_BOARDS[LOUNGE][1]).update(view_rank=ladder.get(LOUNGE_RANK))
+
+
+# --- a first run that shows everything -----------------------------------------------------------------------------
+# What a new admin should find after `make run`: a quiet board (it has had its freshness reminder, and its
+# moderator scheduled a seed topic for it), and a newcomer's first post waiting for approval. Written through
+# the real services, so counters, cases, notices and logs are what the live site would make. Higher layers add
+# theirs on boards.signals.demo_seeded: open report cases (moderation/demo.py), a moderator proposal
+# (standing/demo.py), unread notifications (notifications/demo.py).
+
+QUIET_BOARD = ("Cakes and pastry", "cakes-and-pastry",
+               "Croissants, laminated doughs, cakes and other sweet bakes.",
+               "1. Sweet bakes only: bread goes in *Bread techniques*.\n2. Say your oven and your butter's brand.")
+QUIET_MODERATOR = 6  # oskar: moderates the quiet board, and asked for its freshness reminders
+HELD_POST = ("Hello from a first-time baker",
+             "Hi everyone! I just bought a bag of rye flour and a kitchen scale. My first starter is on day two. "
+             "Any advice for a complete beginner?")
+SEED_TOPIC = ("What is your favourite winter bake?",
+              "Cinnamon buns, stollen, a plain apple cake? Tell us what you bake when it gets cold, and share the "
+              "recipe if you like.")
+
+
+def _quiet_board_topics(now: datetime, *, board: int) -> list[PlannedTopic]:
+    """A board that never took off: two topics over three months, two posts in the last 90 days and none in
+    the last 50 (so the focus advice names it, and the freshness check finds it quiet)."""
+    return [
+        PlannedTopic(board=board, title="Croissant lamination: the butter keeps breaking", posts=[
+            PlannedPost(author=2, at=now - timedelta(days=95, hours=3),
+                        body="Every time I roll out the dough, the butter layer shatters into pieces. Too cold?"),
+            PlannedPost(author=4, at=now - timedelta(days=94, hours=20),
+                        body="Yes: let the butter block warm until it bends without snapping, about 13 °C."),
+        ]),
+        PlannedTopic(board=board, title="Anyone tried kouign-amann?", posts=[
+            PlannedPost(author=3, at=now - timedelta(days=52, hours=5),
+                        body="Saw them in a bakery in Brittany. Is it worth trying at home?"),
+            PlannedPost(author=2, at=now - timedelta(days=50, hours=2),
+                        body="Worth it, but make them on a cold day: the sugar melts into the butter otherwise."),
+        ]),
+    ]
+
+
+def _demo_first_run(users: list[User]) -> None:
+    quiet = Board.objects.get(slug=QUIET_BOARD[1])
+    _demo_quiet_board_moderator(quiet, users[QUIET_MODERATOR])
+    _demo_held_post()
+    _demo_freshness_reminder()
+    _demo_seed_topic(quiet, User.objects.get(pk=users[QUIET_MODERATOR].pk))  # as a moderator now
+
+
+def _demo_quiet_board_moderator(board: Board, member: User) -> None:
+    board_moderator_add(board=board, member=member, granted_by=None, reason="Demo: looks after the sweet bakes.")
+    user_update_preferences(user=member, board_freshness_reminders=True)
+
+
+def _demo_held_post() -> Topic:
+    """The newest member who has not posted yet introduces themselves: as a Newcomer's first post, it waits
+    in the approval queue (and, the forum being young, the admins are told at once)."""
+    newcomer = (User.objects.filter(is_superuser=False, post_count=0, rank__isnull=True)
+                .order_by("-date_joined", "-id").first())
+    title, body = HELD_POST
+    return topic_create(board=Board.objects.get(slug="introductions"), author=newcomer, title=title, body=body)
+
+
+def _demo_freshness_reminder() -> None:
+    """Today's freshness check, run now: the quiet board (and, in the launch phase, whichever others count
+    as quiet) is in the admins' reminder and in its moderator's."""
+    freshness.send_freshness_reminders(freshness.today())
+
+
+def _demo_seed_topic(board: Board, moderator: User) -> None:
+    """The quiet board's moderator answered the reminder with a seed topic for tomorrow morning."""
+    tomorrow = freshness.as_of(freshness.today() + timedelta(days=1))
+    title, body = SEED_TOPIC
+    scheduled_topic_create(author=moderator, board=board, title=title, body=body, publish_at=tomorrow)
 
 
 WORDS = ("crumb crust starter levain hydration flour rye spelt proof retard shape score oven steam bake loaf "
@@ -398,17 +513,26 @@ def _chinese_paragraph(rng: random.Random) -> str:
     return "".join(sentences)
 
 
-@transaction.atomic
-def seed_large(*, boards: int, users: int, topics: int, posts: int, seed: int, long_topic: int = 4000) -> None:
-    """A deterministic large forum. Topic 1 is a long topic (`long_topic` posts) for deep-page tests."""
+@dataclass
+class LargePlan:
+    """The large forum, planned but not loaded: what `seed_large` inserts (and bench/fastseed.py too)."""
+    boards: list[tuple[str, str, str, str]]  # name, slug, focus, rules
+    usernames: list[str]
+    joined: list[datetime]
+    topics: list[PlannedTopic]
+
+
+def plan_large(*, boards: int, users: int, topics: int, posts: int, seed: int, long_topic: int = 4000) -> LargePlan:
+    """A deterministic large forum: the same plan for the same arguments. Topic 1 is a long topic
+    (`long_topic` posts) for deep-page tests; each topic's post times strictly increase."""
     if topics < 1 or posts < topics or boards < 1 or users < 1:
         raise ValueError("need at least one board, user and topic, and at least one post per topic")
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
     now = timezone.now().replace(microsecond=0)
     span = timedelta(days=365)
     start = now - span
-    member_list = _make_users([f"member{i:05d}" for i in range(users)],
-                              joined=[start - timedelta(days=rng.randint(1, 400)) for _ in range(users)])
+    usernames = [f"member{i:05d}" for i in range(users)]
+    joined = [start - timedelta(days=rng.randint(1, 400)) for _ in range(users)]
     boards_spec = [(f"Board {i + 1}", f"board-{i + 1}", f"Focus of board {i + 1}: " + " ".join(rng.choices(WORDS, k=8)),
                     "1. Be kind.\n2. Stay on topic.") for i in range(boards)]
     bodies = [_body(rng) for _ in range(400)]
@@ -446,4 +570,11 @@ def seed_large(*, boards: int, users: int, topics: int, posts: int, seed: int, l
                 b.at = a.at + timedelta(seconds=1)
         plan.append(PlannedTopic(board=t % boards, title=title, posts=plan_posts, pinned=(t < boards and t > 0
                                                                                           and rng.random() < .3)))
-    _load(boards_spec, member_list, plan)
+    return LargePlan(boards=boards_spec, usernames=usernames, joined=joined, topics=plan)
+
+
+@transaction.atomic
+def seed_large(*, boards: int, users: int, topics: int, posts: int, seed: int, long_topic: int = 4000) -> None:
+    """A deterministic large forum (see plan_large), loaded through the ORM: any database."""
+    plan = plan_large(boards=boards, users=users, topics=topics, posts=posts, seed=seed, long_topic=long_topic)
+    _load(plan.boards, make_users(plan.usernames, joined=plan.joined), plan.topics)

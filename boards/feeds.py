@@ -1,5 +1,8 @@
 """RSS and Atom (django.contrib.syndication): the latest topics of the forum and of each board, and each
-topic's posts. Only what a visitor may read: hidden, held and deleted content never appears."""
+topic's posts. Only what everyone may read (hidden, held and deleted content never appears), in the boards
+the reader may see: a board by rank and its topics do not exist in a feed for those below its rank."""
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
@@ -8,10 +11,17 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from boards.models import Board, Post, Topic
-from boards.permissions import board_or_404
+from boards.permissions import board_for_viewer_or_404, topic_for_viewer_or_404, visible_boards_q
 from forum import links
 
 FEED_ITEMS = 30
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Who reads the forum-wide feed (a feed object is shared by every request: the reader travels here)."""
+
+    viewer: object
 
 
 def _topics():
@@ -23,17 +33,20 @@ def _topics():
 class LatestTopicsFeed(Feed):
     description_template = None
 
-    def title(self):
+    def get_object(self, request, *args, **kwargs):
+        return Scope(viewer=request.user)
+
+    def title(self, obj):
         return _("%(site)s: latest topics") % {"site": settings.HEARTH["SITE_NAME"]}
 
-    def link(self):
+    def link(self, obj):
         return "/"
 
-    def description(self):
+    def description(self, obj):
         return _("The newest topics on %(site)s.") % {"site": settings.HEARTH["SITE_NAME"]}
 
-    def items(self):
-        return _topics()[:FEED_ITEMS]
+    def items(self, obj):
+        return _topics().filter(visible_boards_q(obj.viewer, "board"))[:FEED_ITEMS]
 
     def item_title(self, item):
         return item.title
@@ -58,7 +71,7 @@ class LatestTopicsAtom(LatestTopicsFeed):
 
 class BoardTopicsFeed(LatestTopicsFeed):
     def get_object(self, request, slug):
-        return board_or_404(slug)
+        return board_for_viewer_or_404(request.user, slug)
 
     def title(self, obj: Board):
         return f"{obj.name} · {settings.HEARTH['SITE_NAME']}"
@@ -70,7 +83,7 @@ class BoardTopicsFeed(LatestTopicsFeed):
         return Truncator(obj.description).chars(300)
 
     def items(self, obj: Board):
-        return _topics().filter(board=obj)[:FEED_ITEMS]
+        return _topics().filter(board=obj)[:FEED_ITEMS]  # a board the reader may see (get_object)
 
 
 class BoardTopicsAtom(BoardTopicsFeed):
@@ -80,8 +93,8 @@ class BoardTopicsAtom(BoardTopicsFeed):
 
 class TopicPostsFeed(Feed):
     def get_object(self, request, topic_id):
-        topic = Topic.objects.select_related("board").filter(pk=topic_id, is_hidden=False).first()
-        if topic is None:
+        topic = topic_for_viewer_or_404(request.user, topic_id)
+        if topic.is_hidden:  # even for the moderators who see it on its page
             raise Http404(_("No such topic."))
         return topic
 

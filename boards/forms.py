@@ -1,8 +1,11 @@
 from django import forms
 from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from boards.services import validate_body, validate_title
+from boards.models import Board
+from boards.services import check_move_target, validate_body, validate_title
 
 
 class BodyField(forms.CharField):
@@ -71,6 +74,19 @@ class ReplyForm(forms.Form):
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
+_blank_reply_fields: dict[tuple, str] = {}
+
+
+def blank_reply_fields_html() -> str:
+    """The fields of the reply box under a topic, as an empty ReplyForm renders them: the same for every
+    topic and member, so each process renders them once per language (and body limit)."""
+    key = (translation.get_language(), settings.HEARTH["BODY_MAX_CHARS"])
+    html = _blank_reply_fields.get(key)
+    if html is None:
+        html = _blank_reply_fields[key] = render_to_string("_form_fields.html", {"form": ReplyForm()})
+    return html
+
+
 class PostEditForm(forms.Form):
     title = TitleField()
     body = BodyField()
@@ -111,3 +127,37 @@ class SnoozeForm(forms.Form):
                                               "max_value": _("Snooze for at most 90 days."),
                                               "required": _("Enter a number of days."),
                                               "invalid": _("Enter a whole number of days.")})
+
+
+class MoveTopicsForm(forms.Form):
+    """Move every topic of `source` into another board. Sent twice: first to review what would move, then
+    with `confirmed` to do it."""
+
+    target = forms.ModelChoiceField(
+        queryset=Board.objects.all(), label=_("Move them into"), empty_label=_("Choose a board"),
+        error_messages={"required": _("Pick the board to move the topics into."),
+                        "invalid_choice": _("There is no such board. Pick one from the list.")})
+    archive = forms.BooleanField(
+        label=_("Archive this board once it is empty"), required=False, initial=True,
+        help_text=_("An archived board stays readable but takes no new topics; reopen it in the admin."))
+    reason = forms.CharField(label=_("Reason (for the moderation log)"), required=False, max_length=300,
+                             error_messages={"max_length": _("Keep the reason under 300 characters.")})
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, source: Board, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source = source
+        # any board's id is checked (so the same board, or an archived one, gets its own message); only
+        # the open boards besides this one are offered
+        field = self.fields["target"]
+        field.choices = [("", field.empty_label)] + [
+            (b.pk, b.name) for b in Board.objects.filter(is_archived=False).exclude(pk=source.pk)
+            .order_by("position", "id")]
+
+    def clean_target(self):
+        target = self.cleaned_data["target"]
+        try:
+            check_move_target(source=self.source, target=target)
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["target"]) from None
+        return target

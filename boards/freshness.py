@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,38 +68,60 @@ def today() -> date:
 
 
 def in_launch_phase() -> bool:
-    return User.objects.filter(is_active=True).count() < settings.HEARTH["LAUNCH_MEMBERS"]
+    """Fewer active members than LAUNCH_MEMBERS: counted up to that many, not over the whole table."""
+    limit = settings.HEARTH["LAUNCH_MEMBERS"]
+    return User.objects.filter(is_active=True).values("pk")[:limit].count() < limit
 
 
 def _days(since: datetime, moment: datetime) -> int:
     return max(0, (moment - since) // timedelta(days=1))
 
 
+# How far back the newest post of each board is first looked for (walking the posts' time index backwards
+# from the moment checked): a board with no post in that time is quiet under any sensible threshold, and is
+# looked up once more, over its own posts only.
+LOOKBACK = timedelta(days=31)
+
+
+def _newest_posts(moment: datetime, *, after: datetime | None = None):
+    """The newest counted post (of the board OuterRef("pk")) at `moment`: its time, or None. Hidden topics
+    and posts, and posts still waiting for approval, do not make a board fresh."""
+    posts = Post.objects.filter(topic__board=OuterRef("pk"), topic__is_hidden=False, is_hidden=False,
+                                is_awaiting_approval=False, created_at__lte=moment)
+    if after is not None:
+        posts = posts.filter(created_at__gt=after)
+    return Subquery(posts.order_by("-created_at").values("created_at")[:1])
+
+
 def board_freshness(day: date, *, launch: bool | None = None) -> list[BoardFreshness]:
-    """Every board that is not archived, with its ages and thresholds on `day`. Three queries."""
+    """Every board that is not archived, with its ages and thresholds on `day`. One query (two when a board
+    had no post in the month before): each board's newest visible topic and post at the moment checked are
+    read from the newest end of the topics' and posts' time indexes, whatever the forum's size."""
     moment = as_of(day)
     launch = in_launch_phase() if launch is None else launch
     hearth = settings.HEARTH
     default_topic = hearth["LAUNCH_QUIET_TOPIC_DAYS"] if launch else hearth["QUIET_TOPIC_DAYS"]
     default_post = hearth["LAUNCH_QUIET_POST_DAYS"] if launch else hearth["QUIET_POST_DAYS"]
-    boards = list(Board.objects.filter(is_archived=False).order_by("position", "id"))
-    visible = {"board__in": boards, "is_hidden": False, "created_at__lte": moment}
-    last_topic = dict(Topic.objects.filter(**visible).values_list("board").annotate(last=Max("created_at"))
-                      .values_list("board", "last"))
-    # hidden topics and posts, and posts still waiting for approval, do not make a board fresh
-    last_post = dict(Post.objects.filter(topic__board__in=boards, topic__is_hidden=False, is_hidden=False,
-                                         is_awaiting_approval=False, created_at__lte=moment)
-                     .values_list("topic__board").annotate(last=Max("created_at")).values_list("topic__board", "last"))
+    newest_topic = (Topic.objects.filter(board=OuterRef("pk"), is_hidden=False, created_at__lte=moment)
+                    .order_by("-created_at", "-id").values("created_at")[:1])
+    boards = list(Board.objects.filter(is_archived=False).order_by("position", "id").annotate(
+        newest_topic_at=Subquery(newest_topic), newest_post_at=_newest_posts(moment, after=moment - LOOKBACK)))
+    # a counted post lies in a visible topic made before it: a board without one at the moment has no post
+    older = [b.pk for b in boards if b.newest_post_at is None and b.newest_topic_at is not None]
+    if older:
+        earlier = dict(Board.objects.filter(pk__in=older).annotate(at=_newest_posts(moment - LOOKBACK))
+                       .values_list("pk", "at"))
+        for board in boards:
+            board.newest_post_at = board.newest_post_at or earlier.get(board.pk)
     result = []
     for board in boards:
-        last_post_at = last_post.get(board.pk)
         topic_days = board.quiet_topic_days or default_topic
         post_days = board.quiet_post_days or default_post
         if launch:  # the launch phase is stricter, never looser, than a board's own setting
             topic_days, post_days = min(topic_days, default_topic), min(post_days, default_post)
         # a board that never had a topic (or post) counts from the day it was made
-        since_topic = last_topic.get(board.pk) or min(board.created_at, moment)
-        since_post = last_post_at or min(board.created_at, moment)
+        since_topic = board.newest_topic_at or min(board.created_at, moment)
+        since_post = board.newest_post_at or min(board.created_at, moment)
         result.append(BoardFreshness(
             board=board, topic_days=topic_days, post_days=post_days,
             days_since_topic=_days(since_topic, moment), days_since_post=_days(since_post, moment),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boards.models import Board, BoardModerator, Post, ScheduledTopic, Topic
+from members.models import Rank
 from members.permissions import (  # noqa: F401 - re-exported: the boards' gate speaks for account state too
     check_admin,
     check_can_write,
@@ -23,6 +24,7 @@ from members.permissions import (  # noqa: F401 - re-exported: the boards' gate 
     is_suspended,
     write_refusal,
 )
+from members.ranks import lowest_rank, lowest_rank_order
 
 _MODERATED = "_hearth_moderated_board_ids"
 
@@ -57,6 +59,106 @@ def prime_moderated_boards(users) -> None:
         found[member_id].add(board_id)
     for pk, user in pending.items():
         user.__dict__[_MODERATED] = frozenset(found[pk])
+
+
+# ---------------------------------------------------------------- boards by rank
+#
+# A board may set the lowest rank that reads it, starts topics in it and replies in it. Below the rank to
+# read, the board does not exist for the member: it is on no list, and every page of it answers 404. The
+# board's moderators, global moderators and admins always pass; visitors have no rank. This is the one
+# home of the rule: can_see_board (a loaded board), visible_boards_q (the same rule as a filter, for lists),
+# board_rank_refusal (starting and replying), board_visibility_key (for caches).
+
+BOARD_RANKS = ("view_rank", "start_rank", "reply_rank")  # select_related these with a board to check it
+_LOWEST = "_hearth_lowest_rank_order"
+
+
+def member_rank_order(user) -> int | None:
+    """Where `user` stands on the ladder for the boards by rank: their rank's order. A member not ranked yet
+    stands on the first step (as members.ranks.effective_rank says); visitors and disabled accounts have no
+    rank (None: below any minimum). The request's user comes with their rank (members.backends): no query."""
+    if not (user.is_authenticated and user.is_active):
+        return None
+    if user.rank_id:
+        return user.rank.order
+    if _LOWEST not in user.__dict__:
+        user.__dict__[_LOWEST] = lowest_rank_order()
+    return user.__dict__[_LOWEST]
+
+
+def prime_board_access(users) -> None:
+    """Make can_see_board cost no query per member for many members at once (a fan-out's recipients,
+    loaded with their rank): one query for the first step of the ladder, one for their appointments."""
+    unranked = [u for u in users if u.is_authenticated and not u.rank_id and _LOWEST not in u.__dict__]
+    if unranked:
+        lowest = lowest_rank()
+        for user in unranked:
+            user.__dict__[_LOWEST] = lowest.order if lowest else 0
+    prime_moderated_boards(users)
+
+
+def _meets(user, rank_id, rank) -> bool:
+    if rank_id is None:
+        return True
+    order = member_rank_order(user)
+    return order is not None and order >= rank.order
+
+
+def can_see_board(user, board) -> bool:
+    """May `user` know that `board` exists? Everyone, when it sets no rank to read it; else members at or
+    above that rank, its moderators, global moderators and admins. Load the board with BOARD_RANKS, or
+    checking a board that sets a rank costs a query."""
+    if board.view_rank_id is None:
+        return True
+    return can_moderate(user, board) or _meets(user, board.view_rank_id, board.view_rank)
+
+
+def visible_boards_q(user, field: str = "") -> Q:
+    """can_see_board as a filter: over boards themselves (`field` ""), or over rows whose board is `field`
+    ("board" for topics, "topic__board" for posts). Global moderators and admins: no filter at all."""
+    if is_global_moderator(user):
+        return Q()
+    prefix = f"{field}__" if field else ""
+    allowed = Q(**{f"{prefix}view_rank__isnull": True})
+    order = member_rank_order(user)
+    if order is not None:
+        allowed |= Q(**{f"{prefix}view_rank__order__lte": order})
+    moderated = moderated_board_ids(user)
+    if moderated:
+        allowed |= Q(**{f"{field}__in" if field else "pk__in": sorted(moderated)})
+    return allowed
+
+
+def visible_boards(user):
+    """The boards `user` may see (a query not yet run)."""
+    return Board.objects.filter(visible_boards_q(user))
+
+
+def board_visibility_key(user) -> str:
+    """What decides which boards `user` sees, as a short string for cache keys: viewers with the same key see
+    the same boards (together with the boards' versions, which a change of a board's ranks bumps)."""
+    if is_global_moderator(user):
+        return "all"
+    order = member_rank_order(user)
+    key = "visitor" if order is None else f"rank{order}"
+    moderated = moderated_board_ids(user)
+    return key + ("-mod" + ".".join(str(pk) for pk in sorted(moderated)) if moderated else "")
+
+
+def board_rank_refusal(user, board, *, replying: bool) -> str | None:
+    """Why `user`'s rank keeps them from starting a topic (or, `replying`, from replying) in `board`, or
+    None: the board's own message, else one naming the rank it takes. Its moderators always pass."""
+    if can_moderate(user, board):
+        return None
+    rank_id, rank = (board.reply_rank_id, board.reply_rank) if replying else (board.start_rank_id, board.start_rank)
+    if can_see_board(user, board) and _meets(user, rank_id, rank):
+        return None
+    if board.refusal_message.strip():
+        return board.refusal_message.strip()
+    needed = rank if rank_id is not None and not _meets(user, rank_id, rank) else board.view_rank
+    if replying:
+        return _("Replying in this board takes the rank %(rank)s or higher.") % {"rank": needed.name}
+    return _("Starting topics in this board takes the rank %(rank)s or higher.") % {"rank": needed.name}
 
 
 # Roles, from the top. Moderators act only on members below them; only admins act on admins.
@@ -117,6 +219,9 @@ def posting_refusal(user, board, topic=None) -> str | None:
         return refusal
     if board.is_archived:
         return _("This board is archived and takes no new posts.")
+    refusal = board_rank_refusal(user, board, replying=topic is not None)
+    if refusal:
+        return refusal
     if topic is not None and topic.is_locked and not can_moderate(user, board):
         return _("This topic is locked.")
     if topic is not None and topic.is_hidden and not can_moderate(user, board):
@@ -184,19 +289,53 @@ def check_edit(user, post) -> None:
 
 
 def can_see_topic(user, topic) -> bool:
-    """Hidden topics (held for approval, or hidden by a moderator) are seen by moderators and their author."""
+    """A topic in a board the user may not see does not exist for them. Hidden topics (held for approval,
+    or hidden by a moderator) are seen by moderators and their author."""
+    if not can_see_board(user, topic.board):
+        return False
     if not topic.is_hidden:
         return True
     return can_moderate(user, topic.board) or (user.is_authenticated and topic.author_id == user.pk)
 
 
-def can_see_post_body(user, post, *, is_moderator: bool) -> bool:
-    """Hidden posts: moderators and the author; deleted ones: admins only."""
+def class_sees_post_body(post, *, is_moderator: bool, is_admin: bool) -> bool:
+    """Whether every viewer of a class sees the post's body, whoever wrote it: hidden and held posts the
+    board's moderators, deleted ones admins only. (Their author sees a hidden or held post too:
+    can_see_post_body.)"""
     if post.deleted_at is not None:
-        return is_admin(user)
+        return is_admin
     if not (post.is_hidden or post.is_awaiting_approval):
         return True
-    return is_moderator or (user.is_authenticated and post.author_id == user.pk)
+    return is_moderator
+
+
+def can_see_post_body(user, post, *, is_moderator: bool) -> bool:
+    """Hidden posts: moderators and the author; deleted ones: admins only."""
+    if class_sees_post_body(post, is_moderator=is_moderator, is_admin=is_admin(user)):
+        return True
+    return post.deleted_at is None and user.is_authenticated and post.author_id == user.pk
+
+
+def sees_own_post_apart(user, post) -> bool:
+    """Whether `user` sees `post` otherwise than the rest of their viewer class: it is their own, and held
+    (they are told when to expect a decision) or hidden (they still read it)."""
+    return (user.is_authenticated and post.author_id == user.pk and post.deleted_at is None
+            and (post.is_hidden or post.is_awaiting_approval))
+
+
+# Viewer classes: everyone in one sees the same lists of a board's pages, but for their own controls
+# (forum/fragments.py). A moderator of one board is a plain member on another.
+VISITOR_CLASS, MEMBER_CLASS, MODERATOR_CLASS, ADMIN_CLASS = "visitor", "member", "moderator", "admin"
+
+
+def viewer_class(user, board) -> str:
+    if not user.is_authenticated:
+        return VISITOR_CLASS
+    if is_admin(user):
+        return ADMIN_CLASS
+    if can_moderate(user, board):
+        return MODERATOR_CLASS
+    return MEMBER_CLASS
 
 
 def can_retitle_and_move(user, topic) -> bool:
@@ -210,6 +349,8 @@ def can_retitle_in_board(user, board) -> bool:
         return False
     if can_moderate(user, board):
         return True
+    if board_rank_refusal(user, board, replying=False):  # as if starting a topic there (or a board they can't see)
+        return False
     if not (user.is_authenticated and user.is_active and user.rank_id and user.rank.can_retitle_and_move):
         return False
     since = timezone.now() - timedelta(days=user.rank.window_days or 3650)
@@ -229,6 +370,20 @@ def retitle_refusal(user, topic) -> str | None:
     return None
 
 
+def pin_scope_refusal(user, topic, scope: str) -> str | None:
+    """Forum-wide pins (全局置顶) are the admins': pinning a topic for the whole forum, and changing or taking
+    off such a pin. `user` None: the system (a pin that ran out)."""
+    if user is None:
+        return None
+    if (scope == Topic.PinScope.FORUM or topic.is_pinned_forum_wide) and not is_admin(user):
+        return _("Only admins pin topics for the whole forum, or change such a pin.")
+    return None
+
+
+def can_pin_forum_wide(user) -> bool:
+    return is_admin(user)
+
+
 def can_see_revisions(user, board) -> bool:
     return can_moderate(user, board)
 
@@ -236,16 +391,32 @@ def can_see_revisions(user, board) -> bool:
 # ---------------------------------------------------------------- loaders: fetch and authorize
 
 
-def board_or_404(slug: str) -> Board:
-    board = Board.objects.filter(slug=slug).first()
+_BOARD_WITH_RANKS = tuple(f"board__{name}" for name in BOARD_RANKS)
+_TOPIC_BOARD_WITH_RANKS = tuple(f"topic__board__{name}" for name in BOARD_RANKS)
+
+
+def board_for_viewer_or_404(viewer, slug: str) -> Board:
+    """The board, with what its rank checks read; a board the viewer may not see does not exist (404).
+    The ranks it sets come in a second query, and only when it sets any: joining the three ranks to every
+    board cost more to compile than the page's other queries (the board page is the most viewed after the
+    topic page)."""
+    board = next(iter(Board.objects.filter(slug=slug)[:1]), None)
     if board is None:
+        raise Http404(_("No such board."))
+    ranks = {getattr(board, f"{field}_id") for field in BOARD_RANKS} - {None}
+    found = Rank.objects.in_bulk(ranks) if ranks else {}
+    for field in BOARD_RANKS:
+        setattr(board, field, found.get(getattr(board, f"{field}_id")))
+    if not can_see_board(viewer, board):
         raise Http404(_("No such board."))
     return board
 
 
 def topic_for_viewer_or_404(viewer, topic_id: int, *, with_author: bool = False,
                             with_first_post: bool = False) -> Topic:
-    topics = Topic.objects.select_related("board", "author") if with_author else Topic.objects.select_related("board")
+    topics = Topic.objects.select_related("board", *_BOARD_WITH_RANKS)
+    if with_author:
+        topics = topics.select_related("author")
     if with_first_post:  # the page's description and Open Graph tags quote it
         topics = topics.select_related("first_post")
     topic = topics.filter(pk=topic_id).first()
@@ -257,7 +428,7 @@ def topic_for_viewer_or_404(viewer, topic_id: int, *, with_author: bool = False,
 def post_for_viewer_or_404(viewer, post_id: int) -> Post:
     """A post whose topic the viewer may see (its body may still be hidden from them: see
     can_see_post_body)."""
-    post = Post.objects.select_related("topic__board", "author").filter(pk=post_id).first()
+    post = Post.objects.select_related("topic__board", *_TOPIC_BOARD_WITH_RANKS, "author").filter(pk=post_id).first()
     if post is None or not can_see_topic(viewer, post.topic):
         raise Http404(_("No such post."))
     return post
@@ -267,7 +438,7 @@ def readable_post_or_404(viewer, post_id: int | None, *, topic: Topic | None = N
     """A post the viewer may read in full (to reply to, quote or report it)."""
     if post_id is None:
         raise Http404(_("No such post."))
-    posts = Post.objects.select_related("topic__board", "author")
+    posts = Post.objects.select_related("topic__board", *_TOPIC_BOARD_WITH_RANKS, "author")
     if topic is not None:
         posts = posts.filter(topic=topic)
     post = posts.filter(pk=post_id).first()

@@ -24,6 +24,11 @@ demo_seeded = Signal()
 # it itself)
 topic_moved = Signal()
 
+# Every topic of a board was moved into another at once (an admin's move; hidden and held topics too).
+# kwargs: source, target (the boards, counters already moved), actor, topic_ids, topics and posts (what the
+# boards' lists counted), archived (the emptied board was archived too), reason
+board_topics_moved = Signal()
+
 # A post became visible to everyone who may read its board: written (not held), or approved. Sent inside
 # the transaction; receivers that reach many members queue their work with transaction.on_commit.
 # kwargs: post, created (False: approved later)

@@ -33,6 +33,7 @@ urlpatterns = [
     path("p/<int:post_id>/like/", views_actions.post_like, name="post_like"),
     path("freshness/", views_seeding.freshness_overview, name="freshness"),
     path("freshness/boards/<int:board_id>/snooze/", views_seeding.board_snooze, name="board_snooze"),
+    path("freshness/boards/<int:board_id>/move-topics/", views_seeding.board_move_topics, name="board_move_topics"),
     path("seed/", views_seeding.scheduled_list, name="scheduled_list"),
     path("seed/new/", views_seeding.scheduled_create, name="scheduled_create"),
     path("seed/<int:item_id>/edit/", views_seeding.scheduled_edit, name="scheduled_edit"),

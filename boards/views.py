@@ -10,62 +10,67 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from boards import permissions, selectors, services
-from boards.forms import PostEditForm, ReplyForm, TopicForm, add_service_errors
+from boards import fragments, permissions, selectors, services
+from boards.forms import PostEditForm, ReplyForm, TopicForm, add_service_errors, blank_reply_fields_html
 from boards.markup import render_markdown
 from boards.mentions import mentioned_ids
-from boards.presenters import decision_expected, present_posts, present_topics
+from boards.presenters import decision_expected, present_topics
 from forum import links, ratelimit
 from forum.numbers import parse_id
 from forum.pagination import PageOutOfRange
 from notices.services import notices_mark_topic_read
 
 
-def _fragment_context(request) -> dict:
-    """Anonymous visitors all see the same lists: those are served from a short-lived fragment cache,
-    keyed by the board's or topic's version, so a write shows at once and only the human times
-    ("3 minutes ago") can lag, by at most FRAGMENT_CACHE_SECONDS."""
-    return {"cache_fragment": not request.user.is_authenticated,
-            "fragment_seconds": settings.HEARTH["FRAGMENT_CACHE_SECONDS"]}
-
-
 @require_GET
 def board_index(request):
+    """The list of boards is the same for every viewer who may see the same boards (a board by rank is
+    listed only to those at its rank: boards.permissions.board_visibility_key), but for the empty state,
+    which offers staff to create the first board. It is served from a short-lived fragment cache keyed by
+    the boards' versions (a change of a board's ranks bumps it), so a write shows at once and only the human
+    times ("3 minutes ago") can lag, by at most FRAGMENT_CACHE_SECONDS."""
     def split():
-        boards = list(selectors.board_list())
+        boards = list(selectors.board_list(request.user))
         return {"active": [b for b in boards if not b.is_archived],
                 "archived": [b for b in boards if b.is_archived]}
 
-    context = {"lists": SimpleLazyObject(split), **_fragment_context(request)}
-    if context["cache_fragment"]:
+    return render(request, "boards/board_index.html", {
+        "lists": SimpleLazyObject(split),
+        "fragment_seconds": settings.HEARTH["FRAGMENT_CACHE_SECONDS"],
         # one cheap aggregate keys the cached list; the joined query runs only when the list changed
-        context["boards_key"] = selectors.boards_version_key()
-    return render(request, "boards/board_index.html", context)
+        "boards_key": selectors.boards_version_key(),
+        "viewer_class": permissions.board_visibility_key(request.user) + ("-staff" if request.user.is_staff else ""),
+    })
 
 
 @require_GET
 def board_detail(request, slug):
-    board = permissions.board_or_404(slug)
+    board = permissions.board_for_viewer_or_404(request.user, slug)
     featured_only = request.GET.get("featured") == "1"
     try:
-        page, topics = selectors.board_topics_page(board=board, page=request.GET.get("page"),
-                                                   featured_only=featured_only)
+        page = selectors.board_topics_info(board=board, page=request.GET.get("page"), featured_only=featured_only)
     except PageOutOfRange as out:
         url = links.board_url(board.slug) + ("?featured=1" if featured_only else "")
         sep = "&" if featured_only else "?"
         return redirect(url if out.number <= 1 else f"{url}{sep}page={out.number}")
+    can_start_topic = permissions.can_start_topic(request.user, board)
+    # 全局置顶 above the first page of the list (they come from other boards: a fragment of their own)
+    moderators_html, pins_html, topics_html = fragments.board_page_html(
+        request, board=board, info=page, featured_only=featured_only,
+        topics=lambda: selectors.board_topics_rows(board=board, info=page, featured_only=featured_only),
+        page_base_url=links.board_url(board.slug) + ("?featured=1" if featured_only else ""),
+        with_pins=not featured_only and page.number == 1)
     return render(request, "boards/board_detail.html", {
         "board": board,
         "page": page,
-        "topics": SimpleLazyObject(lambda: present_topics(
-            list(topics), selectors.read_positions(member=request.user, topics=topics))),
-        "moderators": selectors.board_moderators(board=board),
-        "can_start_topic": permissions.can_start_topic(request.user, board),
+        "moderators_html": moderators_html,
+        "pins_html": pins_html,
+        "topics_html": topics_html,
+        "can_start_topic": can_start_topic,
+        "start_refusal": None if can_start_topic or not request.user.is_authenticated
+        else permissions.board_rank_refusal(request.user, board, replying=False),
         "can_schedule": permissions.can_schedule_topics(request.user, board),
         "can_moderate_board": permissions.can_moderate(request.user, board),
-        "page_base_url": links.board_url(board.slug) + ("?featured=1" if featured_only else ""),
         "featured_only": featured_only,
-        **_fragment_context(request),
     })
 
 
@@ -73,7 +78,7 @@ def board_detail(request, slug):
 def featured(request):
     """精华: the featured topics of every board the viewer may read, newest featured first."""
     try:
-        page, topics = selectors.featured_topics_page(page=request.GET.get("page"))
+        page, topics = selectors.featured_topics_page(viewer=request.user, page=request.GET.get("page"))
     except PageOutOfRange as out:
         url = links.featured_url()
         return redirect(url if out.number <= 1 else f"{url}?page={out.number}")
@@ -113,7 +118,7 @@ def _preview(request, form) -> str | None:
 @require_http_methods(["GET", "POST"])
 @ratelimit.limit("topic")
 def topic_create(request, slug):
-    board = permissions.board_or_404(slug)
+    board = permissions.board_for_viewer_or_404(request.user, slug)
     permissions.check_start_topic(request.user, board)
     form = TopicForm(request.POST or None)
     preview_html = _preview(request, form)
@@ -159,26 +164,21 @@ def topic_detail(request, topic_id, slug):
         services.topic_mark_read(member=user, topic=topic, position=last_on_page, known=read,
                                  first_shown=page.offset + 1)
 
-    def build_posts():
-        rows = list(posts)
-        return present_posts(rows, viewer=user, topic=topic, is_moderator=is_moderator, can_reply=can_reply,
-                             liked_ids=selectors.liked_post_ids(member=user, posts=rows))
-
     return render(request, "boards/topic_detail.html", {
         "board": board,
         "topic": topic,
         "page": page,
-        "page_base_url": canonical,
-        "posts": SimpleLazyObject(build_posts),
+        "posts_html": fragments.topic_posts_html(request, topic=topic, info=page, posts=posts,
+                                                 page_base_url=canonical, can_reply=can_reply),
         "first_unread_url": links.topic_unread_url(topic.pk) if read and read.last_position < topic.post_count
         else None,
         "can_manage": user.is_authenticated and permissions.can_retitle_and_move(user, topic),
         "is_moderator": is_moderator,
         "featured_levels": services.FEATURED_LEVELS,
+        "can_pin_forum_wide": permissions.can_pin_forum_wide(user),
         "can_reply": can_reply,
         "reply_refusal": None if can_reply else permissions.posting_refusal(request.user, board, topic),
-        "reply_form": ReplyForm() if can_reply else None,
-        **_fragment_context(request),
+        "reply_fields_html": blank_reply_fields_html() if can_reply else None,
     })
 
 

@@ -4,10 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from boards import freshness, permissions, selectors, services
-from boards.forms import ScheduledTopicForm, SnoozeForm, add_service_errors
+from boards.forms import MoveTopicsForm, ScheduledTopicForm, SnoozeForm, add_service_errors
 from boards.models import Board, ScheduledTopic
 
 
@@ -25,7 +26,36 @@ def freshness_overview(request):
         "launch_phase": launch,
         "reminders": freshness.recent_reminders(),
         "snooze_form": SnoozeForm(),
+        "focus": selectors.focus_advice(),
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def board_move_topics(request, board_id):
+    """Move every topic of a board into another: the form, then a page to confirm, then the move."""
+    permissions.check_admin(request.user, _("Only admins can move all of a board's topics."))
+    source = get_object_or_404(Board, pk=board_id)
+    form = MoveTopicsForm(request.POST or None, source=source)
+    context = {"source": source, "form": form, "summary": selectors.board_move_summary(source)}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not data["confirmed"]:
+            return render(request, "boards/board_move_confirm.html", context)
+        try:
+            moved = services.board_topics_move(source=source, target=data["target"], actor=request.user,
+                                               archive=data["archive"], reason=data["reason"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            message = ngettext("Moved %(n)d topic from %(source)s into %(target)s.",
+                               "Moved %(n)d topics from %(source)s into %(target)s.", moved.topics) % {
+                "n": moved.topics, "source": moved.source.name, "target": moved.target.name}
+            if moved.archived:
+                message += " " + _("%(board)s is archived.") % {"board": moved.source.name}
+            messages.success(request, message)
+            return redirect("boards:freshness")
+    return render(request, "boards/board_move_topics.html", context)
 
 
 @login_required

@@ -13,7 +13,7 @@ import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -28,8 +28,29 @@ def _miss():
     raise ValueError("cache unavailable")  # incr's miss: callers treat a missing counter as a fresh start
 
 
+class _ClientPerPool(RedisCacheClient):
+    """Django's client makes a new redis.Redis for every call, which costs more than a cache hit (redis-py
+    builds its table of reply parsers each time); one per connection pool serves every call, as redis-py
+    means its clients to (they are safe to share)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     _down_until = 0.0  # per process: all instances share the verdict
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ClientPerPool
 
     def _call(self, name, key, *args, default=None, **kwargs):
         if time.monotonic() >= ResilientRedisCache._down_until:

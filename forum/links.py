@@ -47,6 +47,14 @@ def post_page_url(name: str, post_id: int) -> str:
     return _pattern(name, (("post_id", "id"),)).format(id=post_id)
 
 
+def watch_topic_url(topic_id: int) -> str:
+    return _pattern("notifications:watch_topic", (("topic_id", "id"),)).format(id=topic_id)
+
+
+def watch_board_url(slug: str) -> str:
+    return _pattern("notifications:watch_board", (("slug", "text"),)).format(text=quote(slug, safe=_SAFE))
+
+
 def reply_url(topic_id: int) -> str:
     return _pattern("boards:post_create", (("topic_id", "id"),)).format(id=topic_id)
 

@@ -1,5 +1,7 @@
-"""Pagination from denormalized counts: no COUNT(*) per page view."""
+"""Pagination from denormalized counts: no COUNT(*) per page view, and no page dearer than the first."""
 from dataclasses import dataclass
+
+from django.db.models import QuerySet
 
 from forum.numbers import parse_int
 
@@ -69,3 +71,18 @@ def page_info(raw: str | None, *, count: int, per_page: int) -> PageInfo:
         if number > last:
             raise PageOutOfRange(last)
     return PageInfo(number=number, num_pages=last, per_page=per_page, count=count)
+
+
+def page_rows(listed: QuerySet, info: PageInfo) -> QuerySet:
+    """The rows of one page of `listed` (a queryset in its list order): rows_between for the page."""
+    return rows_between(listed, info.offset, info.offset + info.per_page)
+
+
+def rows_between(listed: QuerySet, start: int, stop: int) -> QuerySet:
+    """Rows start..stop of `listed` (a queryset in its list order), as a deferred join: their ids are picked
+    from the list's index alone (an index-only scan that steps over `start` entries), and only those rows are
+    read and joined. An OFFSET on the joined query reads and joins every row it skips, so the last page of a
+    board with 5,000 topics cost 200 times its first. The caller orders the result again (the ids come back
+    as a set) and adds its select_related."""
+    ids = listed.values("pk")[start:stop]
+    return listed.model.objects.filter(pk__in=ids)

@@ -4,8 +4,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from forum.clientip import client_ip
-from members import services
-from members.models import User
+from members import joining, services
+from members.models import RegistrationMode, User
 from wordfilter.services import check_name
 
 
@@ -17,11 +17,16 @@ class AccountAdapter(DefaultAccountAdapter):
         services.user_mark_email_verified(user=email_address.user)
         return result
 
+    def is_open_for_signup(self, request):
+        """Closed registration (members.joining): the signup page says so, and nothing is made."""
+        return joining.is_open(joining.registration_mode())
+
     def clean_username(self, username, shallow=False):
         """No filtered term (词语过滤) in a username, whatever the term's action."""
         username = super().clean_username(username, shallow=shallow)
         check_name(username)
         return username
+
     def clean_email(self, email):
         email = super().clean_email(email)
         if services.email_is_disposable(email):
@@ -32,6 +37,12 @@ class AccountAdapter(DefaultAccountAdapter):
         user = super().save_user(request, user, form, commit=commit)
         if commit and user.pk:
             services.signup_record_create(user=user, ip=client_ip(request) if request is not None else None)
+            admission = getattr(form, "admission", None)
+            if admission is None:  # a form other than ours: it asked nothing, so a moderator decides
+                mode = joining.registration_mode()
+                admission = joining.Admission(mode=RegistrationMode.OPEN if mode == RegistrationMode.OPEN
+                                              else RegistrationMode.APPROVAL)
+            services.signup_admit(user=user, admission=admission)
         return user
 
     def get_client_ip(self, request):

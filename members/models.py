@@ -1,6 +1,7 @@
 import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +57,10 @@ class Rank(models.Model):
     grants_moderation = models.BooleanField(
         _("leads to board moderation"), default=False,
         help_text=_("Members of this rank are proposed as moderators of the board they care for."))
+    invites_per_month = models.PositiveSmallIntegerField(
+        _("invite codes per month"), default=0,
+        help_text=_("Invite codes a member of this rank may make in any 30 days (for registration by invite). "
+                    "0: none. Admins have no limit."))
 
     class Meta:
         ordering = ["order"]
@@ -77,6 +82,15 @@ class Rank(models.Model):
         ("min_likes_given", "likes_given", _("likes given")),
         ("min_featured", "featured_topics", _("featured topics (精华)")),
     ]
+
+
+class JoinStatus(models.TextChoices):
+    """Whether a moderator let the account in (registration by approval). Every account made while
+    registration was not by approval is approved from the start."""
+
+    APPROVED = "approved", _("Approved")
+    WAITING = "waiting", _("Waiting for approval")
+    REFUSED = "refused", _("Refused")
 
 
 class User(AbstractUser):
@@ -115,6 +129,9 @@ class User(AbstractUser):
     is_banned = models.BooleanField(_("banned"), default=False,
                                     help_text=_("Can read, but never post, like or report again until unbanned."))
     warning_count = models.PositiveIntegerField(_("warnings"), default=0)
+    join_status = models.CharField(
+        _("joining"), max_length=8, choices=JoinStatus.choices, default=JoinStatus.APPROVED,
+        help_text=_("Waiting or refused accounts can read, but not post, like or report."))
     last_suspended_at = models.DateTimeField(_("last suspended"), null=True, blank=True)
 
     # rank: recomputed nightly; rank_order mirrors rank.order so member lists sort on an index
@@ -144,10 +161,17 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
+        # the members list's orders, over active members only: a page's ids come from the index alone
+        # (standing.selectors.member_page), however deep the page
         indexes = [
-            models.Index(fields=["-date_joined", "-id"], name="members_user_joined_idx"),
-            models.Index(fields=["-rank_order", "-post_count", "id"], name="members_user_rank_idx"),
-            models.Index(fields=["-post_count", "id"], name="members_user_posts_idx"),
+            models.Index(fields=["-date_joined", "-id"], name="members_user_joined_idx",
+                         condition=models.Q(is_active=True)),
+            models.Index(fields=["-rank_order", "-post_count", "id"], name="members_user_rank_idx",
+                         condition=models.Q(is_active=True)),
+            models.Index(fields=["-post_count", "id"], name="members_user_posts_idx",
+                         condition=models.Q(is_active=True)),
+            # the few admins (the daily reminders' recipients, the staff lists), found without a scan of everyone
+            models.Index(fields=["id"], name="members_user_admins_idx", condition=models.Q(is_superuser=True)),
         ]
 
     def __str__(self):
@@ -250,6 +274,11 @@ class SignupRecord(models.Model):
     created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
     # an address close to a banned member's: the member's posts wait for a moderator
     held_reason = models.CharField(_("held for review because"), max_length=300, blank=True)
+    # what the signup form asked, as the moderator who approves the account reads it
+    join_reason = models.TextField(_("why they want to join"), blank=True)
+    join_reason_held_terms = models.CharField(_("word filter terms in the reason"), max_length=300, blank=True)
+    question = models.CharField(_("signup question"), max_length=300, blank=True)
+    answer = models.CharField(_("their answer"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("signup record")
@@ -293,3 +322,78 @@ class BlockedSignupCount(models.Model):
 
     def __str__(self):
         return f"{self.day}: {self.count}"
+
+
+class RegistrationMode(models.TextChoices):
+    OPEN = "open", _("Open: anyone may sign up")
+    INVITE = "invite", _("Invite only: signing up takes a member's invite code")
+    APPROVAL = "approval", _("Approval: a moderator lets each new account in")
+    CLOSED = "closed", _("Closed: nobody may sign up")
+
+
+class SiteSettings(models.Model):
+    """One row (pk 1), edited in the admin: how people join (加入门槛)."""
+
+    registration_mode = models.CharField(_("registration"), max_length=8, choices=RegistrationMode.choices,
+                                         default=RegistrationMode.OPEN)
+    invite_expiry_days = models.PositiveSmallIntegerField(
+        _("invite codes expire after (days)"), default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)])
+    ask_question = models.BooleanField(
+        _("ask a signup question"), default=False,
+        help_text=_("Each signup answers one of the active signup questions, picked at random."))
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+
+    def __str__(self):
+        return str(_("site settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # one row
+        super().save(*args, **kwargs)
+
+
+class SignupQuestion(models.Model):
+    """A question signups answer (for example about the community's subject), with the answers accepted."""
+
+    question = models.CharField(_("question"), max_length=300)
+    answers = models.TextField(
+        _("accepted answers"),
+        help_text=_("One a line. Compared ignoring case, spaces around, and full-width or half-width forms "
+                    "(ＡＢＣ is abc)."))
+    is_active = models.BooleanField(_("asked"), default=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("signup question")
+        verbose_name_plural = _("signup questions")
+
+    def __str__(self):
+        return self.question
+
+    def accepted_answers(self) -> list[str]:
+        return [line.strip() for line in self.answers.splitlines() if line.strip()]
+
+
+class InviteCode(models.Model):
+    """A code a member made for someone to sign up with while registration is by invite: used once,
+    before it expires."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    created_by = models.ForeignKey(User, verbose_name=_("made by"), on_delete=models.CASCADE,
+                                   related_name="invite_codes")
+    created_at = models.DateTimeField(_("made"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    used_by = models.OneToOneField(User, verbose_name=_("used by"), null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="invited_with")
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invite code")
+        verbose_name_plural = _("invite codes")
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="members_invite_maker_idx")]
+
+    def __str__(self):
+        return f"{self.code[:6]}… by {self.created_by_id}"

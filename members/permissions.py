@@ -1,6 +1,6 @@
 """Account state: who an account is and whether it may write at all. Every write path in every app asks
-`write_refusal` first (through its own app's gate), so a banned, suspended, disabled or unverified account
-is refused everywhere with the same words.
+`write_refusal` first (through its own app's gate), so a banned, suspended, disabled or unverified account,
+and one still waiting for a moderator to let it in (or refused), is refused everywhere with the same words.
 
 Roles, from the top: admin (superuser) > global moderator > board moderator (of a board; see
 boards.permissions) > everyone else.
@@ -8,6 +8,8 @@ boards.permissions) > everyone else.
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from members.models import JoinStatus
 
 
 def is_admin(user) -> bool:
@@ -49,10 +51,21 @@ def write_refusal(user, *, posting: bool = False) -> str | None:
         return (_("Your account is suspended until %(until)s: you can read, but not post.") % until if posting
                 else _("Your account is suspended until %(until)s: you can read, but not post, like or report.")
                 % until)
+    if user.join_status == JoinStatus.WAITING:  # registration by approval
+        return (_("Your account is waiting for a moderator's approval: until then you can read, but not post.")
+                if posting else _("Your account is waiting for a moderator's approval: until then you can read, "
+                                  "but not post, like or report."))
+    if user.join_status == JoinStatus.REFUSED:
+        return (_("Your request to join was refused: you can read, but not post.") if posting
+                else _("Your request to join was refused: you can read, but not post, like or report."))
     if not user.email_verified:
         return (_("Confirm your email address before posting. Check your inbox or resend the link from your "
                   "account.") if posting else _("Confirm your email address first."))
     return None
+
+
+def is_waiting_to_join(user) -> bool:
+    return bool(user.is_authenticated and user.join_status == JoinStatus.WAITING)
 
 
 def check_can_write(user) -> None:

@@ -1,15 +1,28 @@
 import logging
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members import signup
-from members.models import BlockedSignupCount, DisposableEmailDomain, MemberVisit, SignupRecord, User
+from members import joining, signup
+from members.models import (
+    BlockedSignupCount,
+    DisposableEmailDomain,
+    InviteCode,
+    JoinStatus,
+    MemberVisit,
+    RegistrationMode,
+    SignupRecord,
+    SiteSettings,
+    User,
+)
+from members.signals import member_waiting_to_join
 
 logger = logging.getLogger(__name__)
 
@@ -140,3 +153,80 @@ def signup_record_create(*, user: User, ip: str | None) -> SignupRecord:
     record, _created = SignupRecord.objects.update_or_create(
         member=user, defaults={"ip": ip if ip and ip != "unknown" else None, "held_reason": held[:300]})
     return record
+
+
+# ---------------------------------------------------------------- the join gate (members.joining)
+
+class InviteUnavailable(ValidationError):
+    """The code was used (or ran out) between the form's check and the signup: nothing is created."""
+
+    def __init__(self, problem: str):
+        super().__init__(problem)
+
+
+@transaction.atomic
+def site_settings_update(**values) -> SiteSettings:
+    """Change the site settings row (made when missing); the admin edits it too."""
+    row, _created = SiteSettings.objects.select_for_update().get_or_create(pk=1)
+    for key, value in values.items():
+        setattr(row, key, value)
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def signup_admit(*, user: User, admission: joining.Admission) -> User:
+    """Let a new account through the gate it signed up by: an invite code is taken (once: a code used
+    meanwhile raises InviteUnavailable, and the caller's transaction makes nothing); under approval the
+    account waits, with what it said kept for the moderator, and a case is opened (member_waiting_to_join).
+    An account waits only when it signed up by approval: switching the mode later changes no account."""
+    now = timezone.now()
+    if admission.mode == RegistrationMode.INVITE:
+        invite = admission.invite
+        taken = invite is not None and InviteCode.objects.filter(
+            pk=invite.pk, used_by__isnull=True, used_at__isnull=True, expires_at__gt=now).update(
+            used_by=user, used_at=now)
+        if not taken:
+            raise InviteUnavailable(joining.invite_problem(joining.find_invite(invite.code) if invite else None,
+                                                           now=now) or _("This invite code can't be used."))
+    waiting = admission.mode == RegistrationMode.APPROVAL
+    status = JoinStatus.WAITING if waiting else JoinStatus.APPROVED
+    if user.join_status != status:
+        User.objects.filter(pk=user.pk).update(join_status=status)
+        user.join_status = status
+    held = ", ".join(f"“{term}”" for term in admission.held_terms)[:300]
+    SignupRecord.objects.update_or_create(member=user, defaults={
+        "join_reason": admission.reason[:joining.REASON_MAX_CHARS], "join_reason_held_terms": held,
+        "question": admission.question[:300], "answer": admission.answer[:300]})
+    if waiting:
+        member_waiting_to_join.send(sender=User, member=user, held_terms=held)
+    logger.info("signed up", extra={"user_id": user.pk, "mode": admission.mode})
+    return user
+
+
+def member_admit(*, member: User) -> None:
+    """A moderator let the account in (moderation decides who may, and logs it)."""
+    User.objects.filter(pk=member.pk).update(join_status=JoinStatus.APPROVED)
+    member.join_status = JoinStatus.APPROVED
+
+
+def member_refuse(*, member: User) -> None:
+    """A moderator refused the account: it keeps reading, never writes (its name and address stay taken)."""
+    User.objects.filter(pk=member.pk).update(join_status=JoinStatus.REFUSED)
+    member.join_status = JoinStatus.REFUSED
+
+
+@transaction.atomic
+def invite_create(*, member: User) -> InviteCode:
+    """A new invite code, within the member's quota (their row is locked, so two clicks at once cannot
+    both take the last one)."""
+    member = User.objects.select_for_update(of=("self",)).select_related("rank").get(pk=member.pk)
+    refusal = joining.invite_refusal(member)
+    if refusal:
+        raise PermissionDenied(refusal)
+    days = joining.site_settings().invite_expiry_days
+    invite = InviteCode.objects.create(code=secrets.token_urlsafe(joining.INVITE_CODE_BYTES), created_by=member,
+                                       expires_at=timezone.now() + timedelta(days=days))
+    logger.info("invite code made", extra={"user_id": member.pk, "invite_id": invite.pk})
+    return invite

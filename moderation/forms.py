@@ -6,11 +6,12 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from boards.forms import TitleField
-from boards.models import Board
+from boards.models import Board, Topic
+from boards.permissions import visible_boards
 from forum.numbers import parse_id, parse_int
 from moderation.models import ModerationAction, Reason
 
-REPORT_REASONS = [(value, label) for value, label in Reason.choices if value != Reason.APPROVAL]
+REPORT_REASONS = [(value, label) for value, label in Reason.choices if value not in (Reason.APPROVAL, Reason.SIGNUP)]
 
 
 class ReportForm(forms.Form):
@@ -49,20 +50,25 @@ class TopicManageForm(forms.Form):
     title = TitleField()
     board = forms.ModelChoiceField(label=_("Board"), queryset=Board.objects.none(), empty_label=None)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["board"].queryset = Board.objects.filter(is_archived=False).order_by("position", "id")
+        # the boards the member may see: a board they may not see is not named to them, even here
+        self.fields["board"].queryset = (visible_boards(user).filter(is_archived=False)
+                                         .select_related("view_rank", "start_rank", "reply_rank")
+                                         .order_by("position", "id"))
 
 
 def action_fields(data) -> dict:
-    """reason, rule, days, board, level and until from an action form; malformed numbers and dates count
-    as missing."""
+    """reason, rule, days, board, level, until and a pin's scope from an action form; malformed numbers,
+    dates and scopes count as missing."""
     board_id = parse_id(data.get("board", ""))
+    scope = data.get("scope", "")
     return {"reason": data.get("reason", ""), "rule": data.get("rule", ""),
             "days": parse_int(data.get("days", ""), maximum=10_000),
             "board": Board.objects.filter(pk=board_id).first() if board_id else None,
             "level": parse_int(data.get("level", ""), maximum=3),
-            "until": parse_until(data.get("until", ""))}
+            "until": parse_until(data.get("until", "")),
+            "scope": scope if scope in Topic.PinScope.values else None}
 
 
 def parse_until(raw: str) -> datetime | None:

@@ -11,11 +11,14 @@ class Reason(models.TextChoices):
     ILLEGAL = "illegal", _("Illegal content")
     OTHER = "other", _("Other")
     APPROVAL = "approval", _("New member's post to approve")
+    SIGNUP = "signup", _("New account to approve")
 
 
 class Case(models.Model):
     """Everything that needs a moderator about one target: a post, a topic or a member. Reports on the
-    same target gather here while it is open; a newcomer's held post is a case too."""
+    same target gather here while it is open; a newcomer's held post is a case too, and so is an account
+    waiting to be let in (registration by approval: kind "signup", no board, so global moderators and
+    admins decide)."""
 
     class State(models.TextChoices):
         OPEN = "open", _("Open")
@@ -26,6 +29,7 @@ class Case(models.Model):
         POST = "post", _("Post")
         TOPIC = "topic", _("Topic")
         MEMBER = "member", _("Member")
+        SIGNUP = "signup", _("New account")
 
     kind = models.CharField(_("target"), max_length=8, choices=Kind.choices)
     post = models.ForeignKey("boards.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="cases")
@@ -62,6 +66,8 @@ class Case(models.Model):
                 state="resolved"), name="moderation_case_one_open_per_topic"),
             models.UniqueConstraint(fields=["member"], condition=models.Q(kind="member") & ~models.Q(
                 state="resolved"), name="moderation_case_one_open_per_member"),
+            models.UniqueConstraint(fields=["member"], condition=models.Q(kind="signup") & ~models.Q(
+                state="resolved"), name="moderation_case_one_open_signup"),
         ]
         indexes = [
             # the queue: open cases by weight, then age
@@ -135,6 +141,7 @@ class ModerationAction(models.Model):
         HIDE_TOPIC = "hide_topic", _("Hid topic")
         UNHIDE_TOPIC = "unhide_topic", _("Unhid topic")
         MOVE = "move", _("Moved or retitled topic")
+        MOVE_ALL = "move_all", _("Moved all topics of a board")
         WARN = "warn", _("Warned member")
         SUSPEND = "suspend", _("Suspended member")
         BAN = "ban", _("Banned member")
@@ -147,6 +154,8 @@ class ModerationAction(models.Model):
         SET_STANDING = "set_standing", _("Changed a member's powers or standing")
         DELETE_SPAMMER = "delete_spammer", _("Deleted a spammer")
         UNDO_SPAMMER = "undo_spammer", _("Undid deleting a spammer")
+        APPROVE_MEMBER = "approve_member", _("Let a new account in")
+        REFUSE_MEMBER = "refuse_member", _("Refused a new account")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="moderation_actions",

@@ -36,9 +36,24 @@ def _post_held_launch(params: dict) -> Text:
                 % {"topic": params["topic"], "board": params["board"]})
 
 
+def _signup_approved(params: dict) -> Text:
+    return Text(_("Welcome! A moderator let your account in"),
+                _("You can now post, reply, like and report. If you have not confirmed your email address yet, "
+                  "do that first."))
+
+
+def _signup_refused(params: dict) -> Text:
+    reason = params.get("reason") or ""
+    return Text(_("Your request to join was refused"),
+                (_("A moderator's reason: %(reason)s") % {"reason": reason} + "\n" if reason else "")
+                + _("You can still read the forum, but not post."))
+
+
 def register_all() -> None:
     register("report_resolved", _report_resolved)
     register("content_acted_on", _content_acted_on)
     register("cases_waiting", _cases_waiting)
     register("post_held_launch", _post_held_launch)
     register("topic_featured", _topic_featured)
+    register("signup_approved", _signup_approved)
+    register("signup_refused", _signup_refused)

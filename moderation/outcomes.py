@@ -6,8 +6,10 @@ from moderation.models import ModerationAction
 
 
 def outcome_params(action: str, *, days: int | None = None, board: str | None = None,
-                   level: int | None = None) -> dict:
+                   level: int | None = None, scope: str | None = None) -> dict:
     params = {"action": action}
+    if scope == "forum":
+        params["scope"] = scope
     if level is not None:
         params["level"] = level
     if days is not None:
@@ -18,7 +20,7 @@ def outcome_params(action: str, *, days: int | None = None, board: str | None = 
 
 
 def outcome_text(action: str, *, days: int | None = None, board: str | None = None,
-                 level: int | None = None) -> str:
+                 level: int | None = None, scope: str | None = None) -> str:
     words = {
         "dismiss": lambda: _("No action needed"),
         "approve": lambda: _("Published"),
@@ -34,7 +36,11 @@ def outcome_text(action: str, *, days: int | None = None, board: str | None = No
         "unban": lambda: _("Ban or suspension lifted"),
         "feature": lambda: _("Featured (精华) at level %(level)d") % {"level": level or 0},
         "unfeature": lambda: _("No longer featured"),
+        "approve_member": lambda: _("Account let in"),
+        "refuse_member": lambda: _("Account refused"),
     }
+    if action == "pin" and scope == "forum":
+        return _("Pinned for the whole forum")
     if action in words:
         return words[action]()
     return str(ModerationAction.Action(action).label)  # lock, unlock, pin, unpin, hide/unhide topic

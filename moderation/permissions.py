@@ -14,7 +14,8 @@ from boards.permissions import (
 SITE_WIDE_ACTIONS = {"suspend", "ban", "unban"}  # they reach beyond one board
 ADMIN_ACTIONS = {"restore"}
 # acts on a member or on their posts: only by someone who outranks them (boards.permissions.authority_refusal)
-ON_A_MEMBER = {"warn", "suspend", "ban", "unban", "hide", "delete", "hide_topic", "move"}
+ON_A_MEMBER = {"warn", "suspend", "ban", "unban", "hide", "delete", "hide_topic", "move", "approve_member",
+               "refuse_member"}
 
 
 def case_board_now(case):
@@ -40,8 +41,8 @@ def can_handle_case(user, case) -> bool:
 
 
 def can_act_in(user, board) -> bool:
-    """Board moderators act in their boards; where there is no board (reports on members), only global
-    moderators and admins do."""
+    """Board moderators act in their boards; where there is no board (reports on members, new accounts
+    waiting to be let in), only global moderators and admins do."""
     if board is None:
         return is_global_moderator(user)
     return can_moderate(user, board)

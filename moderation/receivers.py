@@ -2,17 +2,23 @@
 ModerationConfig.ready(), run inside the sender's transaction."""
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from boards.freshness import in_launch_phase
 from boards.models import Post
 from members.models import User
 from moderation.models import Case, ModerationAction
-from moderation.services import hold_for_approval, log
+from moderation.services import hold_for_approval, log, signup_case_open
 from notices.services import notice_create
 
 
 def open_approval_case(sender, *, post: Post, reason: str = "", **kwargs) -> None:
     hold_for_approval(post, reason=reason)
+
+
+def open_signup_case(sender, *, member: User, held_terms: str = "", **kwargs) -> None:
+    """members.signals.member_waiting_to_join: the new account waits in the queue for a moderator."""
+    signup_case_open(member=member, held_terms=held_terms)
 
 
 def tell_admins_in_launch_phase(sender, *, post: Post, **kwargs) -> None:
@@ -50,6 +56,25 @@ def log_topic_move(sender, *, topic, actor, before: str, after: str, log_it: boo
     if log_it:
         log(actor=actor, action=ModerationAction.Action.MOVE, board=topic.board, topic=topic, member=topic.author,
             before=before, after=after)
+
+
+def cases_follow_the_board_topics(sender, *, target, **kwargs) -> None:
+    """All of a board's topics moved into `target`: their cases (and their posts' cases) move with them.
+    One UPDATE, whatever the number of topics."""
+    Case.objects.filter(Q(topic__board=target) | Q(post__topic__board=target)).exclude(board=target).update(
+        board=target)
+
+
+def log_board_topics_move(sender, *, source, target, actor, topics: int, posts: int, archived: bool,
+                          reason: str = "", **kwargs) -> None:
+    """One line in the log for the whole move (the house's way for one act on many things, like deleting
+    a spammer), on the board the topics are in now."""
+    before = _("%(board)s: %(topics)d topics, %(posts)d posts") % {"board": source.name, "topics": topics,
+                                                                   "posts": posts}
+    after = (_("%(target)s; %(source)s archived") % {"target": target.name, "source": source.name} if archived
+             else target.name)
+    log(actor=actor, action=ModerationAction.Action.MOVE_ALL, board=target, reason=reason, before=before,
+        after=after)
 
 
 def log_standing_change(sender, *, member, actor, changed: list[str], after: str, **kwargs) -> None:

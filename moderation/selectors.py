@@ -10,6 +10,7 @@ from boards.permissions import moderated_filter
 from boards.selectors import post_in_page_url
 from forum import links
 from forum.numbers import parse_id
+from forum.pagination import rows_between
 from members.models import SignupRecord, User
 from moderation.models import Case, CaseNote, ModerationAction, Report, SpammerRemoval
 
@@ -30,6 +31,8 @@ def queue(*, viewer, board_id=None, reason="", state="", limit=QUEUE_LIMIT) -> l
         cases = cases.filter(board_id=board_id)
     if reason == "approval":
         cases = cases.filter(is_approval=True)
+    elif reason == "signup":
+        cases = cases.filter(kind=Case.Kind.SIGNUP)
     elif reason:
         cases = cases.filter(reports__reason=reason).distinct()
     order = ("-resolved_at", "-id") if state == Case.State.RESOLVED else ("-weight", "created_at", "id")
@@ -46,7 +49,7 @@ def queue(*, viewer, board_id=None, reason="", state="", limit=QUEUE_LIMIT) -> l
 def approvals(*, viewer, limit=QUEUE_LIMIT) -> list[Case]:
     """Held posts waiting in the viewer's boards, each with its post's text: heaviest (reported) first, then
     oldest."""
-    cases = list(cases_for(viewer).filter(is_approval=True, post__deleted_at__isnull=True)
+    cases = list(cases_for(viewer).filter(kind=Case.Kind.POST, is_approval=True, post__deleted_at__isnull=True)
                  .exclude(state=Case.State.RESOLVED)
                  .select_related("board", "post__topic__board", "post__author__rank")
                  .order_by("-weight", "created_at", "id")[:limit])
@@ -54,6 +57,20 @@ def approvals(*, viewer, limit=QUEUE_LIMIT) -> list[Case]:
         case.url = links.case_url(case.pk)
         case.post.permalink = links.post_url(case.post_id)
     return cases
+
+
+def signups_waiting(*, viewer, limit=QUEUE_LIMIT) -> list[Case]:
+    """New accounts waiting to be let in (registration by approval), oldest first, each with what it said
+    at signup. Global moderators and admins only: the cases have no board."""
+    cases = list(cases_for(viewer).filter(kind=Case.Kind.SIGNUP).exclude(state=Case.State.RESOLVED)
+                 .select_related("member__signup_record").order_by("created_at", "id")[:limit])
+    for case in cases:
+        case.url = links.case_url(case.pk)
+    return cases
+
+
+def approvals_page(*, viewer) -> dict:
+    return {"cases": approvals(viewer=viewer), "signups": signups_waiting(viewer=viewer)}
 
 
 def case_target_url(case) -> str:
@@ -100,8 +117,8 @@ def open_count(viewer) -> int:
 
 
 def case_detail(*, viewer, case_id) -> Case | None:
-    return (cases_for(viewer).select_related("board", "member__rank", "assignee", "resolved_by", "post__topic__board",
-                                             "post__author", "topic__board")
+    return (cases_for(viewer).select_related("board", "member__rank", "member__signup_record", "assignee",
+                                             "resolved_by", "post__topic__board", "post__author", "topic__board")
             .prefetch_related(Prefetch("reports", queryset=Report.objects.select_related("reporter__rank")
                                        .order_by("created_at")),
                               Prefetch("notes", queryset=CaseNote.objects.select_related("author")
@@ -130,9 +147,11 @@ def case_history(case) -> list[ModerationAction]:
     return list(case.actions.select_related("actor").order_by("created_at", "id"))
 
 
+LOG_RELATED = ("actor", "board", "member", "topic", "post")
+
+
 def log_for(viewer, *, action="", actor="", board_id=None) -> QuerySet[ModerationAction]:
-    entries = ModerationAction.objects.select_related("actor", "board", "member", "topic", "post").filter(
-        moderated_filter(viewer))
+    entries = ModerationAction.objects.select_related(*LOG_RELATED).filter(moderated_filter(viewer))
     if action:
         entries = entries.filter(action=action)
     if actor:
@@ -150,7 +169,9 @@ LOG_PER_PAGE = 50
 def log_page(viewer, *, number: int, action="", actor="") -> tuple[list[ModerationAction], bool]:
     """One page of the log and whether there is a next one (one row more, not a COUNT over the log)."""
     entries = log_for(viewer, action=action, actor=actor)
-    rows = list(entries[(number - 1) * LOG_PER_PAGE: number * LOG_PER_PAGE + 1])
+    # a deep page costs what the first does: the page's ids from the log's index, then only those rows
+    rows = list(rows_between(entries, (number - 1) * LOG_PER_PAGE, number * LOG_PER_PAGE + 1)
+                .select_related(*LOG_RELATED).order_by("-created_at", "-id"))
     is_admin = board_permissions.is_admin(viewer)
     for entry in rows:
         entry.shows_text = is_admin or entry.action not in TEXT_ACTIONS

@@ -47,9 +47,10 @@ def queue(request):
 @login_required
 @require_GET
 def approvals(request):
-    """Newcomers' held posts, each with its text and the buttons to decide."""
+    """Newcomers' held posts, each with its text and the buttons to decide; and new accounts waiting to be
+    let in (global moderators and admins), each linking to its case."""
     _check_queue(request.user)
-    return render(request, "moderation/approvals.html", {"cases": selectors.approvals(viewer=request.user)})
+    return render(request, "moderation/approvals.html", selectors.approvals_page(viewer=request.user))
 
 
 @login_required
@@ -181,7 +182,8 @@ def topic_manage(request, topic_id):
     if not board_permissions.can_retitle_and_move(request.user, topic):
         raise PermissionDenied(_("Moderators, and Veterans in boards they are active in, can retitle and move "
                                  "topics."))
-    form = TopicManageForm(request.POST or None, initial={"title": topic.title, "board": topic.board_id})
+    form = TopicManageForm(request.POST or None, initial={"title": topic.title, "board": topic.board_id},
+                           user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             topic = board_services.topic_retitle_move(topic=topic, actor=request.user, **form.cleaned_data)

@@ -27,8 +27,10 @@ class Notice(models.Model):
         SENT = "sent", _("Emailed")
         DIGEST = "digest", _("Left for the digest")
 
+    # no index of its own: members_notice_recipient_idx (recipient, -created_at, -id) serves every lookup
+    # by recipient, and a second one tempted the planner to sort a reader's whole history for one page
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
-                                  related_name="notices")
+                                  related_name="notices", db_index=False)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.GENERAL)
     verb = models.CharField(_("what happened"), max_length=40, blank=True, default="")
     params = models.JSONField(_("details"), default=dict, blank=True)

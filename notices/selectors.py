@@ -1,5 +1,6 @@
 from django.utils.translation import gettext as _
 
+from forum.pagination import rows_between
 from notices.models import Notice
 
 NOTICES_PER_PAGE = 50
@@ -9,8 +10,9 @@ def notices_page(*, member, number: int = 1) -> tuple[list[Notice], bool]:
     """One page of the member's notices, newest first, each worded in the active language; and whether
     there is a next page (one row more, no COUNT)."""
     start = (number - 1) * NOTICES_PER_PAGE
-    rows = list(Notice.objects.filter(recipient=member).select_related("actor").order_by("-created_at", "-id")
-                [start:start + NOTICES_PER_PAGE + 1])
+    listed = Notice.objects.filter(recipient=member).order_by("-created_at", "-id")
+    rows = list(rows_between(listed, start, start + NOTICES_PER_PAGE + 1).select_related("actor")
+                .order_by("-created_at", "-id"))
     for notice in rows:
         notice.words = notice.text()
     return rows[:NOTICES_PER_PAGE], len(rows) > NOTICES_PER_PAGE

@@ -18,3 +18,4 @@ class NotificationsConfig(AppConfig):
         signals.demo_seeded.connect(demo.add_demo_notifications, dispatch_uid="notifications.demo")
         signals.post_published.connect(receivers.post_published, dispatch_uid="notifications.post_published")
         signals.post_liked.connect(receivers.post_liked, dispatch_uid="notifications.post_liked")
+        signals.board_topics_moved.connect(receivers.board_topics_moved, dispatch_uid="notifications.board_moved")

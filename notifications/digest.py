@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from boards.models import Topic
+from boards.permissions import visible_boards_q
 from forum import links
 from members.models import User
 from notices.emails import recipient_language, send_with_unsubscribe
@@ -35,7 +36,9 @@ def local_now(member: User, now):
 def popular_new_topics(member: User, since, limit: int = 5) -> list[Topic]:
     boards = BoardWatch.objects.filter(member=member, level__in=[BoardWatch.Level.WATCHING,
                                                                  BoardWatch.Level.NEW_TOPICS]).values("board_id")
-    return list(Topic.objects.filter(board_id__in=boards, is_hidden=False, created_at__gte=since)
+    # from the boards the member may see now (a watch outlives a fall below a board's rank)
+    return list(Topic.objects.filter(visible_boards_q(member, "board"), board_id__in=boards, is_hidden=False,
+                                     created_at__gte=since)
                 .exclude(author=member).select_related("board", "first_post")
                 .order_by("-first_post__like_count", "-post_count", "-id")[:limit])
 
@@ -44,7 +47,8 @@ def digest_candidates() -> list[User]:
     waiting = Notice.objects.filter(email_state=Notice.Email.DIGEST, read_at__isnull=True).values("recipient_id")
     watching = BoardWatch.objects.filter(level__in=[BoardWatch.Level.WATCHING, BoardWatch.Level.NEW_TOPICS]).values(
         "member_id")
-    return list(User.objects.filter(Q(pk__in=waiting) | Q(pk__in=watching), is_active=True).exclude(email=""))
+    return list(User.objects.filter(Q(pk__in=waiting) | Q(pk__in=watching), is_active=True).exclude(email="")
+                .select_related("rank"))
 
 
 def send_digests(*, now=None) -> int:

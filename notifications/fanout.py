@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 
 from boards.mentions import mentioned_ids
 from boards.models import Post
-from boards.permissions import can_see_topic
+from boards.permissions import can_see_topic, prime_board_access
 from forum import links
 from members.models import User
 from notices.models import Notice
@@ -86,9 +86,12 @@ def recipients_for(post: Post) -> dict[int, Reason]:
     muted |= {m for m, level in board_levels.items() if level == BoardWatch.Level.MUTED}
     for member_id in muted:
         reasons.pop(member_id, None)
-    # who may read it: active accounts that can see the topic (board read limits join here)
-    readers = User.objects.filter(pk__in=list(reasons), is_active=True).only(
-        "id", "is_active", "is_superuser", "is_global_moderator", "is_board_moderator")
+    # who may read it: active accounts that can see the topic, in a board they may see (a mention of a
+    # member below the board's rank tells them nothing); a fixed number of queries for any count
+    readers = list(User.objects.filter(pk__in=list(reasons), is_active=True).select_related("rank").only(
+        "id", "is_active", "is_superuser", "is_global_moderator", "is_board_moderator", "rank_id", "rank__order"))
+    if board.view_rank_id is not None:
+        prime_board_access(readers)
     readable = {user.pk for user in readers if can_see_topic(user, topic)}
     return {member_id: reason for member_id, reason in reasons.items() if member_id in readable}
 
@@ -109,7 +112,7 @@ def notices_for(post: Post, reasons: dict[int, Reason]) -> list[NewNotice]:
 def fan_out(post_id: int) -> int:
     """Notify everyone who should hear of the post, CHUNK recipients per transaction; each chunk is marked
     done in its own transaction, so a retry (or a second worker) skips it. Returns notices made."""
-    post = (Post.objects.select_related("topic__board", "author", "reply_to").filter(pk=post_id).first())
+    post = (Post.objects.select_related("topic__board__view_rank", "author", "reply_to").filter(pk=post_id).first())
     if post is None or not is_public(post):
         return 0
     reasons = recipients_for(post)

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from boards.models import Post
+from boards.permissions import can_see_topic
 from forum import links
 from forum.lazy import enqueue
 from notices.models import Notice
@@ -45,7 +46,14 @@ def post_liked(sender, *, post: Post, member, **kwargs) -> None:
     """One notice per post per day, counting its likers ("3 people liked your post")."""
     if post.author_id == member.pk or Mute.objects.filter(member_id=post.author_id, muted=member).exists():
         return
+    if not can_see_topic(post.author, post.topic):  # their rank fell below the board's since they wrote it
+        return
     day = timezone.localdate()
     notice_add_one(recipient_id=post.author_id, kind=Notice.Kind.LIKE, verb="liked", url=links.post_url(post.pk),
                    params={"actor": member.username, "topic": post.topic.title}, actor_id=member.pk,
                    topic_key=post.topic_id, dedupe_key=f"like:{post.pk}:{day.isoformat()}")
+
+
+def board_topics_moved(sender, *, source, target, **kwargs) -> None:
+    """No fan-out: moved topics are not new. Watchers of the old board follow its topics to the new one."""
+    services.board_watches_follow(source=source, target=target)

@@ -25,6 +25,20 @@ def board_watch_set(*, member: User, board: Board, level: str) -> BoardWatch:
     return watch
 
 
+def board_watches_follow(*, source: Board, target: Board) -> int:
+    """All of `source`'s topics moved into `target`: whoever watched `source` for new posts or new topics
+    now watches `target` the same way, unless they already chose a level for `target` (muting it included).
+    Mutes and the normal level are not carried: they ask for nothing. Two queries; returns how many
+    members now watch `target`."""
+    chosen = BoardWatch.objects.filter(board=target).values("member_id")
+    carried = [BoardWatch(member_id=member_id, board=target, level=level) for member_id, level in
+               BoardWatch.objects.filter(board=source, level__in=[BoardWatch.Level.WATCHING,
+                                                                  BoardWatch.Level.NEW_TOPICS])
+               .exclude(member_id__in=chosen).order_by("member_id").values_list("member_id", "level")]
+    BoardWatch.objects.bulk_create(carried, ignore_conflicts=True)  # a watch set meanwhile stands
+    return len(carried)
+
+
 def watch_on_post(*, post: Post, created: bool) -> None:
     """Starting a topic watches it; replying watches it too, unless the member turned that off or chose a
     level for the topic before."""

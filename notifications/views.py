@@ -36,7 +36,7 @@ def watch_topic(request, topic_id):
 @login_required
 @require_POST
 def watch_board(request, slug):
-    board = board_permissions.board_or_404(slug)
+    board = board_permissions.board_for_viewer_or_404(request.user, slug)
     return _set_level(request, lambda member, board, level: services.board_watch_set(
         member=member, board=board, level=level), board, _("Saved: how you follow this board."))
 

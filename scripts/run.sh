@@ -3,9 +3,10 @@
 #
 #   1. .venv with the runtime dependencies (pip install -e .; skipped while .venv/.stamp-run —
 #      or .stamp-dev, written by scripts/test.sh — is newer than pyproject.toml)
-#   2. migrate, load the demo content into an empty database, make sure an admin exists
-#      (ensure_admin prints the admin's random password the first time, and keeps it in
-#      var/admin-credentials.txt until the admin first logs in)
+#   2. migrate, make sure an admin exists (ensure_admin prints the admin's random password the
+#      first time, and keeps it in var/admin-credentials.txt until the admin first logs in), then
+#      load the demo content into an empty database (seed_demo --if-empty: open reports, a held
+#      post, a proposal, a reminder and a seed topic waiting, some unread notices)
 #   3. exec Django's development server on 127.0.0.1:$PORT
 #
 # Without DATABASE_URL the data lives in SQLite under var/. DEBUG defaults to 1 here.
@@ -37,10 +38,11 @@ PY=.venv/bin/python
 
 log "migrate"
 "$PY" manage.py migrate --noinput
-log "seed_demo --if-empty"
-"$PY" manage.py seed_demo --if-empty
+# the admin first, so the demo's first run has something for them too (a reminder, a held post's notice)
 log "ensure_admin"
 "$PY" manage.py ensure_admin
+log "seed_demo --if-empty"
+"$PY" manage.py seed_demo --if-empty
 log "rollup_stats (the community-health figures of the days since the last run; beat does it nightly)"
 "$PY" manage.py rollup_stats
 

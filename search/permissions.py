@@ -7,12 +7,15 @@ the live columns of the posts and topics, so moderation never has to touch the i
 - global moderators: every post that is not deleted;
 - admins: every post.
 
-Authors do not find their own hidden or held posts here (they see them on the topic page).
+Authors do not find their own hidden or held posts here (they see them on the topic page). Nobody finds
+anything in a board they may not see (a board by rank above theirs): boards.permissions.visible_boards_q,
+compiled into the search's SQL as a subquery over the boards (no query of its own).
 """
-from boards.permissions import is_admin, is_global_moderator, moderated_board_ids
+from boards.models import Board
+from boards.permissions import is_admin, is_global_moderator, moderated_board_ids, visible_boards_q
 
 
-def visibility_sql(viewer) -> tuple[str, list]:
+def visibility_sql(viewer, *, using: str = "default") -> tuple[str, list]:
     """A WHERE clause over boards_post `p` and boards_topic `t`, with its parameters."""
     if is_admin(viewer):
         return "1 = 1", []
@@ -21,6 +24,11 @@ def visibility_sql(viewer) -> tuple[str, list]:
     public = "(p.is_hidden = %s AND p.is_awaiting_approval = %s AND p.deleted_at IS NULL AND t.is_hidden = %s)"
     boards = sorted(moderated_board_ids(viewer))
     if not boards:
-        return public, [False, False, False]
-    marks = ", ".join(["%s"] * len(boards))
-    return f"({public} OR (p.deleted_at IS NULL AND t.board_id IN ({marks})))", [False, False, False, *boards]
+        where, params = public, [False, False, False]
+    else:
+        marks = ", ".join(["%s"] * len(boards))
+        where, params = (f"({public} OR (p.deleted_at IS NULL AND t.board_id IN ({marks})))",
+                         [False, False, False, *boards])
+    boards_sql, boards_params = (Board.objects.using(using).filter(visible_boards_q(viewer)).values("id")
+                                 .query.get_compiler(using).as_sql())
+    return f"{where} AND t.board_id IN ({boards_sql})", [*params, *boards_params]

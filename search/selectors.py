@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boards.models import Board, Post
+from boards.permissions import visible_boards_q
 from members.models import User
 from search import permissions
 from search.backends import backend_for
@@ -88,7 +89,7 @@ def _filters(criteria: Criteria, connection) -> tuple[list[str], list]:
 
 def search_sql(criteria: Criteria, *, viewer, page: int, connection) -> tuple[str, list]:
     """The SQL for one page of post ids (one more than a page, to tell whether another follows)."""
-    visibility, params = permissions.visibility_sql(viewer)
+    visibility, params = permissions.visibility_sql(viewer, using=connection.alias)
     clauses, filter_params = _filters(criteria, connection)
     where = " AND ".join([visibility, *clauses])
     params = [*params, *filter_params]
@@ -146,9 +147,11 @@ def search_page(criteria: Criteria, *, viewer, page: int = 1, using: str = DEFAU
     return SearchPage(posts=[by_id[pk] for pk in shown if pk in by_id], number=page, has_next=len(ids) > PER_PAGE)
 
 
-def board_choices(*, using: str = DEFAULT_DB_ALIAS) -> list[Board]:
-    """The boards to search in (all of them: reading needs no account)."""
-    return list(Board.objects.using(using).order_by("position", "id").only("id", "slug", "name"))
+def board_choices(*, viewer, using: str = DEFAULT_DB_ALIAS) -> list[Board]:
+    """The boards to search in: those `viewer` may see (a board by rank above theirs is not offered, and
+    naming it finds "no such board")."""
+    return list(Board.objects.using(using).filter(visible_boards_q(viewer)).order_by("position", "id")
+                .only("id", "slug", "name"))
 
 
 def member_by_name(name: str, *, using: str = DEFAULT_DB_ALIAS) -> User | None:

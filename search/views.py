@@ -12,7 +12,7 @@ from search.presenters import present_results
 
 @require_GET
 def search(request):
-    boards = selectors.board_choices()
+    boards = selectors.board_choices(viewer=request.user)
     form = SearchForm(request.GET or None, boards=boards)
     context = {"form": form, "searched": False, "results": [], "problems": []}
     if form.is_bound and form.is_valid():

@@ -10,6 +10,9 @@ class StandingConfig(AppConfig):
     verbose_name = _("Standing")
 
     def ready(self):
-        from standing import notice_kinds  # Django's app registry must be ready before it loads
+        # Django's app registry must be ready before these load
+        from boards.signals import demo_seeded
+        from standing import demo, notice_kinds
 
         notice_kinds.register_all()
+        demo_seeded.connect(demo.add_demo_proposal, dispatch_uid="standing.demo_proposal")

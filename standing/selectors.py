@@ -3,7 +3,7 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 
 from forum import links
-from forum.pagination import PageInfo, page_info
+from forum.pagination import PageInfo, page_info, page_rows
 from members.models import PromotionProposal, User
 from members.ranks import ladder
 from standing import ranks
@@ -22,11 +22,13 @@ def active_member_count() -> int:
 
 
 def member_page(*, sort: str, page: str | None) -> tuple[PageInfo, list[User]]:
-    """One page of the members list (raises PageOutOfRange past the end)."""
+    """One page of the members list (raises PageOutOfRange past the end); the last page costs what the first
+    does (forum.pagination.page_rows)."""
     info = page_info(page, count=active_member_count(), per_page=MEMBERS_PER_PAGE)
-    members = list(User.objects.filter(is_active=True).select_related("rank").order_by(*SORTS[sort])
+    listed = User.objects.filter(is_active=True).order_by(*SORTS[sort])
+    members = list(page_rows(listed, info).select_related("rank").order_by(*SORTS[sort])
                    .only("username", "date_joined", "post_count", "rank__name", "rank__badge_colour",
-                         "rank__order")[info.offset: info.offset + info.per_page])
+                         "rank__order"))
     for member in members:
         member.url = links.member_url(member.username)
     return info, members

@@ -27,11 +27,12 @@ def _active_member_or_404(username: str) -> User:
 @require_GET
 def profile(request, username):
     member = _active_member_or_404(username)
-    posts = board_selectors.member_recent_posts(member=member)
+    posts = board_selectors.member_recent_posts(member=member, viewer=request.user)
     for post in posts:
         post.permalink = links.post_url(post.pk)
     return render(request, "members/profile.html", {
-        "member": member, "recent_posts": posts, "moderates": board_selectors.member_moderates(member=member),
+        "member": member, "recent_posts": posts,
+        "moderates": board_selectors.member_moderates(member=member, viewer=request.user),
         "appoint_form": AppointForm() if is_admin(request.user) else None,
     })
 

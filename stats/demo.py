@@ -16,7 +16,9 @@ def add_history(sender=None, *, users, **kwargs) -> None:
     rng = random.Random(11)  # noqa: S311 - demo data, not security
     now = timezone.now()
     moderator = users[0]
-    posts = list(Post.objects.filter(position__gt=1, created_at__lt=now - timedelta(days=1))
+    # reports come from anyone: not about a board by rank, which most of the demo's members cannot read
+    posts = list(Post.objects.filter(position__gt=1, created_at__lt=now - timedelta(days=1),
+                                     topic__board__view_rank__isnull=True)
                  .select_related("topic").order_by("id"))
     reasons = [Reason.SPAM, Reason.OFF_TOPIC, Reason.ABUSE, Reason.OTHER]
     for n, post in enumerate(rng.sample(posts, min(14, len(posts)))):

@@ -4,7 +4,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from boards.models import Board
-from boards.permissions import board_or_404, can_moderate
+from boards.permissions import board_for_viewer_or_404, can_moderate
 from members.permissions import is_admin
 
 
@@ -22,7 +22,7 @@ def check_forum_stats(user) -> None:
 
 
 def board_stats_or_404(user, slug: str) -> Board:
-    board = board_or_404(slug)
+    board = board_for_viewer_or_404(user, slug)
     if not can_see_board_stats(user, board):
         raise Http404(_("No such board."))
     return board

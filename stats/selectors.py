@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from boards.freshness import board_freshness
 from boards.models import Board, Post, Topic
+from boards.selectors import focus_advice
 from forum import links
 from members.models import MemberVisit, PromotionProposal, Rank, RankChange
 from moderation.models import Case as ModerationCase
@@ -551,6 +552,8 @@ def forum_page(period: Period) -> dict:
         "unanswered_total": sum(unanswered_counts.values()), "pipeline": pipeline_data,
         "missing_days": [day for day in period.days_list() if day not in rows],
         "as_of": mature,
+        # admins only, like the page: whether the forum has more boards than it has activity for (one query)
+        "focus": focus_advice(),
     }
 
 

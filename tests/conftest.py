@@ -29,10 +29,22 @@ def _clear_cache():
     from django.core.cache import cache
 
     from forum.cache import ResilientRedisCache
+    from members.activity import forget_marks
 
     ResilientRedisCache._down_until = 0.0  # a simulated outage in one test must not outlive it
     cache.clear()  # under xdist each worker has a Redis database of its own (forum/settings/test.py)
+    forget_marks()  # the "seen" marks were in the cache just cleared
     yield
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_over():
+    """A request in Chinese leaves Chinese active in the thread (LocaleMiddleware activates it and nothing
+    turns it off): a later test that calls a service directly would read its messages in Chinese."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -15,7 +15,15 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 
-from bench.guard import BENCH_DB_NAME, MARKER_TABLE, BenchRefused, check_bench_database
+from bench.guard import (
+    BENCH_DB_NAME,
+    MARKER_TABLE,
+    BenchRefused,
+    bench_database_config,
+    bench_db_name,
+    check_bench_database,
+    scale_from_env,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
@@ -115,7 +123,8 @@ def test_never_takes_over_a_database_with_tables_it_did_not_mark(scratch_databas
         assert connection.execute("SELECT body FROM boards_post").fetchall() == [("my own post",)]
 
 
-@pytest.mark.parametrize("script", ["bench/bench.py", "bench/ranks.py"])
+@pytest.mark.parametrize("script", ["bench/bench.py", "bench/ranks.py", "bench/seed_forum.py", "bench/scale.py",
+                                    "bench/freshness.py", "bench/stats.py", "bench/explain.py"])
 @pytest.mark.parametrize("database_url", [None, f"sqlite:///{VAR / 'hearth.sqlite3'}"])
 def test_the_bench_scripts_refuse_before_touching_any_database(script, database_url, var_untouched):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
@@ -128,3 +137,37 @@ def test_the_bench_scripts_refuse_before_touching_any_database(script, database_
     assert result.returncode == 2, result.stdout + result.stderr
     assert "[bench] REFUSED:" in result.stderr
     assert "seeded" not in result.stdout
+
+
+def test_each_scale_and_step_has_a_database_of_its_own(monkeypatch):
+    monkeypatch.delenv("BENCH_DB_KIND", raising=False)
+    assert bench_db_name(1) == BENCH_DB_NAME == "hearth_bench"
+    assert bench_db_name(10) == "hearth_bench_x10"
+    assert bench_db_name(10, kind="stats") == "hearth_bench_stats_x10"
+    assert bench_db_name(1, kind="stats") == "hearth_bench_stats"
+    for wrong in (0, -1, "10"):
+        with pytest.raises(ValueError):
+            bench_db_name(wrong)
+    with pytest.raises(ValueError):
+        bench_db_name(1, kind="stats; DROP")
+
+
+@pytest.mark.parametrize(("scale", "kind", "accepted"), [
+    ("1", "", "hearth_bench"), ("10", "", "hearth_bench_x10"), ("10", "stats", "hearth_bench_stats_x10")])
+def test_the_guard_accepts_only_the_database_of_the_scale_it_runs_at(monkeypatch, scale, kind, accepted):
+    monkeypatch.setenv("BENCH_SCALE", scale)
+    monkeypatch.setenv("BENCH_DB_KIND", kind)
+    for name in ("hearth_bench", "hearth_bench_x10", "hearth_bench_stats_x10", "hearth"):
+        url = f"postgres://hearth:hearth@127.0.0.1:5432/{name}"
+        if name == accepted:
+            assert bench_database_config(url)["NAME"] == name
+        else:
+            with pytest.raises(BenchRefused, match="not the bench's own"):
+                bench_database_config(url)
+
+
+@pytest.mark.parametrize("scale", ["0", "x", "1,10", "-3"])
+def test_a_scale_that_is_not_a_whole_number_is_refused(monkeypatch, scale):
+    monkeypatch.setenv("BENCH_SCALE", scale)
+    with pytest.raises(ValueError, match="BENCH_SCALE"):
+        scale_from_env()

@@ -3,7 +3,7 @@ counter (board and topic counts, last posts, post positions, member counts) exac
 
   posting      start a topic, reply, edit (validation, rank limits, posting rate)
   engagement   likes and read positions
-  topics       retitle and move
+  topics       retitle and move; move all of a board's topics into another
   content      moderators' changes of state: hide, delete, restore, lock, pin, held posts
   scheduling   seed topics written ahead, and their publisher
   moderators   who moderates which board
@@ -46,10 +46,10 @@ from boards.services.scheduling import (
     scheduled_topics_publish_due,
 )
 from boards.services.spam import member_content_remove, member_content_restore
-from boards.services.topics import topic_retitle_move
+from boards.services.topics import board_topics_move, check_move_target, topic_retitle_move
 
 __all__ = [
-    "FEATURED_LEVELS", "topic_feature", "topic_unfeature", "topics_expired",
+    "FEATURED_LEVELS", "topic_feature", "topic_unfeature", "topics_expired", "board_topics_move", "check_move_target",
     "RESERVED_SLUGS", "TOPIC_FLAGS", "board_moderator_add", "board_moderator_remove", "board_render_rules",
     "check_posting_rate", "like_refusal", "make_slug", "member_content_remove", "member_content_restore",
     "post_clear", "post_create", "post_delete", "post_edit",

@@ -18,6 +18,7 @@ from boards.services.counters import (
     count_reply_received,
     count_topic_onto_board,
     recount_board_last_post,
+    recount_featured,
     recount_last_posts,
     recount_topic_last_post,
 )
@@ -105,19 +106,28 @@ TOPIC_FLAGS = {"lock": ("is_locked", True), "unlock": ("is_locked", False), "pin
 
 
 @transaction.atomic
-def topic_set_flag(*, topic: Topic, actor: User | None, verb: str, until=None) -> Topic:
-    """lock, unlock, pin or unpin. A pin may carry an `until` (None: until unpinned); unpinning clears it.
-    `actor` None: the system (a pin that expired)."""
+def topic_set_flag(*, topic: Topic, actor: User | None, verb: str, until=None,
+                   scope: str = Topic.PinScope.BOARD) -> Topic:
+    """lock, unlock, pin or unpin. A pin may carry an `until` (None: until unpinned) and a `scope`: this
+    board, or the whole forum (admins only: it shows at the top of every board's list); unpinning clears
+    both. `actor` None: the system (a pin that expired)."""
     field, value = TOPIC_FLAGS[verb]
     topic = _locked_topic(topic, actor)
     changes = {field: value}
     if field == "is_pinned":
+        if value and scope not in Topic.PinScope.values:
+            raise ValidationError({"scope": _("Pin for this board or for the whole forum.")})
+        refusal = permissions.pin_scope_refusal(actor, topic, scope if value else Topic.PinScope.BOARD)
+        if refusal:
+            raise PermissionDenied(refusal)
         if value and until is not None and until <= timezone.now():
             raise ValidationError({"until": _("Pick a time in the future.")})
         changes["pinned_until"] = until if value else None
+        changes["pin_scope"] = scope if value else Topic.PinScope.BOARD
     Topic.objects.filter(pk=topic.pk).update(**changes)
     for name, changed in changes.items():
         setattr(topic, name, changed)
+    # (forum-wide pins show above the other boards' lists outside their cached fragments: nothing else is stale)
     bump(topic.pk, topic.board_id)
     return topic
 
@@ -143,7 +153,7 @@ def topic_feature(*, topic: Topic, actor: User, level: int | None, until=None) -
     for name, value in changes.items():
         setattr(topic, name, value)
     if not was_featured:
-        User.objects.filter(pk=topic.author_id).update(featured_topics=F("featured_topics") + 1)
+        recount_featured(topic.author_id)
     bump(topic.pk, topic.board_id)
     return topic
 
@@ -156,7 +166,7 @@ def topic_unfeature(*, topic: Topic, actor: User | None) -> Topic:
         raise ValidationError(_("This topic is not featured."))
     Topic.objects.filter(pk=topic.pk).update(featured_level=0, featured_at=None, featured_until=None)
     topic.featured_level, topic.featured_at, topic.featured_until = 0, None, None
-    User.objects.filter(pk=topic.author_id, featured_topics__gt=0).update(featured_topics=F("featured_topics") - 1)
+    recount_featured(topic.author_id)
     bump(topic.pk, topic.board_id)
     return topic
 
@@ -182,6 +192,8 @@ def topic_set_hidden(*, topic: Topic, actor: User, hidden: bool) -> Topic:
     count_topic_onto_board(topic=topic, sign=-1 if hidden else 1)
     recount_board_last_post(topic.board_id)
     topic.is_hidden = hidden
+    if topic.featured_level:  # a hidden 精华 topic does not count for its author
+        recount_featured(topic.author_id)
     return topic
 
 
@@ -202,6 +214,8 @@ def post_publish_held(*, post: Post, actor: User) -> Post:
         Board.objects.filter(pk=topic.board_id).update(
             version=F("version") + 1, topic_count=F("topic_count") + 1, post_count=F("post_count") + topic.post_count,
             last_post=Greatest(Coalesce(F("last_post_id"), Value(0)), Value(topic.last_post_id or post.pk)))
+        if topic.featured_level:
+            recount_featured(topic.author_id)
     else:
         count_reply_received(post=post, topic=topic, reply_to=post.reply_to)
         Topic.objects.filter(pk=topic.pk).update(last_post_at=Greatest(F("last_post_at"), Value(post.created_at)))

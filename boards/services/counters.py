@@ -1,6 +1,6 @@
 """The denormalized counters of boards, topics and members, and the versions that key cached fragments.
 Every write that changes what a list shows calls these inside its own transaction."""
-from django.db.models import F, Value
+from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 
 from boards.models import Board, Post, Topic
@@ -71,3 +71,12 @@ def recount_last_posts(topic: Topic) -> None:
     """After a post's visibility changed: the topic's and its board's last posts."""
     recount_topic_last_post(topic.pk)
     recount_board_last_post(topic.board_id)
+
+
+def recount_featured(author_id: int) -> None:
+    """The member's featured (精华) topics that are on the boards: a hidden topic does not count (on the
+    profile, or toward a rank's min_featured), and counts again once it is shown. Counted afresh, so that
+    every path that features, hides or shows a topic agrees."""
+    featured = (Topic.objects.filter(author_id=OuterRef("pk"), featured_level__gt=0, is_hidden=False).order_by()
+                .values("author_id").annotate(n=Count("id")).values("n"))
+    User.objects.filter(pk=author_id).update(featured_topics=Coalesce(Subquery(featured), 0))

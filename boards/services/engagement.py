@@ -15,6 +15,8 @@ def like_refusal(member: User, post: Post) -> str | None:
     refusal = permissions.write_refusal(member)
     if refusal:
         return refusal
+    if not permissions.can_see_topic(member, post.topic):  # the loaders 404 first; a forged call stops here
+        return _("You can't like a hidden post.")
     if post.author_id == member.pk:
         return _("You can't like your own post.")
     if post.is_hidden or post.is_awaiting_approval or post.deleted_at or post.topic.is_hidden:
@@ -24,7 +26,8 @@ def like_refusal(member: User, post: Post) -> str | None:
 
 @transaction.atomic
 def post_like(*, member: User, post: Post) -> Post:
-    post = Post.objects.select_related("topic").get(pk=post.pk)
+    # with what the board's rank check reads, for the liker here and for the author (the notice) after
+    post = Post.objects.select_related("topic__board__view_rank", "author__rank").get(pk=post.pk)
     reason = like_refusal(member, post)
     if reason:
         raise PermissionDenied(reason)
@@ -74,8 +77,9 @@ def _move_read_position(*, member: User, topic: Topic, position: int, known: Top
             delta, entered = position - read_before, 1
         else:
             cursor.execute(
-                f"UPDATE {table} SET last_position = %s, updated_at = %s WHERE id = %s AND last_position = %s",  # noqa: S608
-                [position, timezone.now(), known.pk, known.last_position])
+                f"UPDATE {table} SET last_position = %s, updated_at = %s "  # noqa: S608
+                "WHERE member_id = %s AND topic_id = %s AND last_position = %s",
+                [position, timezone.now(), member.pk, topic.pk, known.last_position])
             delta, entered = position - read_before, 0
         if cursor.rowcount != 1:
             return  # another request moved it first and counted those posts

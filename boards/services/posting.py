@@ -22,6 +22,7 @@ from boards.services.counters import (
     count_reply_received,
     count_topic_onto_board,
     recount_board_last_post,
+    recount_featured,
     recount_last_posts,
 )
 from forum import ratelimit
@@ -171,6 +172,14 @@ def check_new_account_limits(author: User, *, body: str, new_topic: bool) -> Non
                 "On your first day you can write %(n)d replies. Come back tomorrow for more.", limit) % {"n": limit})
 
 
+def lock_topic(topic_id: int, *related: str) -> Topic:
+    """Lock a topic's row, then read it with `related` loaded. The row is locked alone: a SELECT … FOR
+    UPDATE joined to the board loses the row (DoesNotExist) when a move changes the topic's board while
+    it waits, since PostgreSQL re-checks the join against the board row it read before waiting."""
+    Topic.objects.select_for_update().filter(pk=topic_id).values_list("pk", flat=True).get()
+    return Topic.objects.select_related(*related).get(pk=topic_id)
+
+
 @transaction.atomic
 def topic_create(*, board: Board, author: User, title: str, body: str, dedupe: bool = True,
                  rate_limit: bool = False) -> Topic:
@@ -223,7 +232,10 @@ def post_create(*, topic: Topic, author: User, body: str, reply_to: Post | None 
                 rate_limit: bool = False) -> Post:
     body = validate_body(body)
     # Lock the topic: positions are handed out in order and the duplicate check sees every commit.
-    topic = Topic.objects.select_for_update().select_related("board").get(pk=topic.pk)
+    topic = lock_topic(topic.pk, "board")
+    # then its board, before any other row: every writer takes the board before the members' and counters'
+    # rows, so two replies in one board queue here instead of deadlocking over the board's counters later
+    Board.objects.select_for_update().filter(pk=topic.board_id).values_list("pk", flat=True).get()
     permissions.check_reply(author, topic)
     screened = _filter_words(author=author, board=topic.board, body=body)
     body = screened.texts["body"]
@@ -271,7 +283,8 @@ def post_edit(*, post: Post, editor: User, body: str, title: str | None = None) 
     body = validate_body(body)
     if title is not None:
         title = validate_title(title)
-    post = Post.objects.select_for_update().select_related("topic__board", "author").get(pk=post.pk)
+    # the post's row alone (a lock on its topic's row too would lose the post to a concurrent move)
+    post = Post.objects.select_for_update(of=("self",)).select_related("topic__board", "author").get(pk=post.pk)
     permissions.check_edit(editor, post)
     topic = post.topic
     by_author = editor.pk == post.author_id
@@ -329,6 +342,8 @@ def hold_again(post: Post, reason: str = "") -> None:
         Topic.objects.filter(pk=topic.pk).update(is_hidden=True, version=F("version") + 1)
         count_topic_onto_board(topic=topic, sign=-1)
         recount_board_last_post(topic.board_id)
+        if topic.featured_level:
+            recount_featured(topic.author_id)
     else:
         recount_last_posts(topic)
     signals.post_held.send(sender=Post, post=post, reason=reason)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from boards import permissions
 from boards.models import Board, Post, PostLike, Topic
-from boards.services.counters import count_like, count_topic_onto_board, recount_last_posts
+from boards.services.counters import count_like, count_topic_onto_board, recount_featured, recount_last_posts
 from members.models import User
 
 logger = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ def member_content_remove(*, member: User, actor: User, reason: str) -> dict:
         like.delete()
         count_like(post=like.post, member=member, delta=-1)
     _recount({post["topic_id"] for post in posts} | {topic.pk for topic in topics})
+    recount_featured(member.pk)
     logger.info("member's content removed", extra={"member_id": member.pk, "by": actor.pk,
                                                     "posts": len(posts), "topics": len(hidden_topics)})
     return {"posts": posts, "topics": hidden_topics, "likes": likes}
@@ -77,4 +78,5 @@ def member_content_restore(*, member: User, actor: User, removed: dict) -> None:
         PostLike.objects.create(post=post, member=member)
         count_like(post=post, member=member, delta=1)
     _recount(topic_ids)
+    recount_featured(member.pk)
     logger.info("member's content restored", extra={"member_id": member.pk, "by": actor.pk})

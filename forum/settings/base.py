@@ -124,6 +124,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", env.bool("DB_SERVER_SIDE_BINDING", default=True))
     # a database that cannot be reached answers 503 within seconds (forum/outage.py), not at gunicorn's timeout
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
+    # No JIT compilation: it pays off only for long analytical queries, and PostgreSQL turns it on by the
+    # plan's estimated cost, which grows with the tables. On 1,000,000 posts a misestimated page query
+    # spent 240 ms compiling to save nothing (bench/explain.py finds such plans).
+    DATABASES["default"]["OPTIONS"].setdefault("options", env("DB_OPTIONS", default="-c jit=off"))
 # An optional PostgreSQL streaming replica for reads (forum/db_router.py): GET pages read from it, except
 # inside transactions, for sessions, members and permissions, and for a client that wrote within
 # DATABASE_REPLICA_PIN_SECONDS; while it is down or lags more than DATABASE_REPLICA_MAX_LAG_SECONDS (asked
@@ -143,6 +147,7 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"].setdefault("OPTIONS", {})
     DATABASES["replica"]["OPTIONS"].setdefault("server_side_binding", env.bool("DB_SERVER_SIDE_BINDING", default=True))
     DATABASES["replica"]["OPTIONS"].setdefault("connect_timeout", env.int("DB_REPLICA_CONNECT_TIMEOUT", default=2))
+    DATABASES["replica"]["OPTIONS"].setdefault("options", env("DB_OPTIONS", default="-c jit=off"))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["forum.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -161,7 +166,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hearth"}}
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database, read through the cache: a copy in Redis for at most SESSION_CACHE_SECONDS
+# (forum/sessions.py), so that a signed-in page does not ask PostgreSQL for its session.
+SESSION_ENGINE = "forum.sessions"
+SESSION_CACHE_SECONDS = env.int("SESSION_CACHE_SECONDS", default=60)
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = ["members.backends.AuthenticationBackend"]  # allauth's, plus the rank in one query
@@ -331,6 +339,16 @@ HEARTH = {
     "LAUNCH_QUIET_POST_DAYS": env.int("LAUNCH_QUIET_POST_DAYS", default=1),
     # the local hour (TIME_ZONE) at which the daily freshness check runs
     "FRESHNESS_HOUR": env.int("FRESHNESS_HOUR", default=9),
+    # Focus: the forum has more boards than it has activity for when more than FOCUS_IDLE_BOARDS open boards
+    # had no new topic in FOCUS_IDLE_DAYS days, or when an open board had under FOCUS_MIN_SHARE (a fraction)
+    # of the forum's posts over FOCUS_SHARE_DAYS days. The share is judged only once the forum wrote
+    # FOCUS_SHARE_MIN_POSTS posts in those days (2 % of 200 is 4 posts; below that a share is a post or two
+    # and says nothing). A board younger than a window is not judged by it.
+    "FOCUS_IDLE_DAYS": env.int("FOCUS_IDLE_DAYS", default=30),
+    "FOCUS_IDLE_BOARDS": env.int("FOCUS_IDLE_BOARDS", default=3),
+    "FOCUS_SHARE_DAYS": env.int("FOCUS_SHARE_DAYS", default=90),
+    "FOCUS_MIN_SHARE": env.float("FOCUS_MIN_SHARE", default=0.02),
+    "FOCUS_SHARE_MIN_POSTS": env.int("FOCUS_SHARE_MIN_POSTS", default=200),
     # Ranks: a member below 90% of a threshold drops one step after this many days (never within 14
     # days of a promotion). LIKE_RATE is likes per minute.
     "RANK_GRACE_DAYS": env.int("RANK_GRACE_DAYS", default=14),

@@ -55,6 +55,7 @@ class Act:
     board: Board | None = None  # the destination of a move
     level: int | None = None  # 精华 level 1–3
     until: datetime | None = None  # when a pin or a 精华 mark runs out (None: never)
+    scope: str | None = None  # where a pin shows: this board (None, "board") or the whole forum ("forum")
     log_fields: dict = field(default_factory=dict)
     outcome: dict = field(default_factory=dict)  # the facts the outcome is told from (outcome_text)
 
@@ -93,10 +94,17 @@ def _restore(act: Act) -> None:
 
 
 def _topic_flag(act: Act) -> None:
+    pinning = act.action == "pin"
+    scope = (act.scope or Topic.PinScope.BOARD) if pinning else Topic.PinScope.BOARD
     board_services.topic_set_flag(topic=act.topic, actor=act.actor, verb=act.action,
-                                  until=act.until if act.action == "pin" else None)
-    if act.action == "pin" and act.until is not None:
-        act.log_fields["after"] = act.until.isoformat()
+                                  until=act.until if pinning else None, scope=scope)
+    if pinning:
+        after = [scope] if scope == Topic.PinScope.FORUM else []
+        if act.until is not None:
+            after.append(act.until.isoformat())
+        if after:
+            act.log_fields["after"] = " ".join(after)
+        act.outcome["scope"] = scope
 
 
 def _feature(act: Act) -> None:
@@ -152,6 +160,26 @@ def _unban(act: Act) -> None:
     member_services.member_unban(member=act.member)
 
 
+def _signup_case(act: Act) -> Case:
+    if act.case is None or act.case.kind != Case.Kind.SIGNUP:
+        raise ValidationError(_("Only an account waiting to join is let in or refused, from its case."))
+    return act.case
+
+
+def _approve_member(act: Act) -> None:
+    """Let a new account in (registration by approval); the member is told, by email too, in their language."""
+    _signup_case(act)
+    member_services.member_admit(member=act.member)
+    notice_create(recipient=act.member, verb="signup_approved", email=True, url="/", params={})
+
+
+def _refuse_member(act: Act) -> None:
+    """Refuse a new account: it keeps reading but never writes; the member is told why."""
+    _signup_case(act)
+    member_services.member_refuse(member=act.member)
+    notice_create(recipient=act.member, verb="signup_refused", email=True, url="/", params={"reason": act.reason})
+
+
 @dataclass(frozen=True)
 class Verb:
     target: str | None  # "post", "topic", "member" or None (dismiss)
@@ -179,11 +207,16 @@ VERBS: dict[str, Verb] = {
     "suspend": Verb("member", _suspend),
     "ban": Verb("member", _ban),
     "unban": Verb("member", _unban),
+    "approve_member": Verb("member", _approve_member),
+    "refuse_member": Verb("member", _refuse_member),
 }
 ALL_ACTIONS = set(VERBS)
 POST_ACTIONS = {name for name, verb in VERBS.items() if verb.target == "post"}
 TOPIC_ACTIONS = {name for name, verb in VERBS.items() if verb.target == "topic"}
 MEMBER_ACTIONS = {name for name, verb in VERBS.items() if verb.target == "member"}
+SIGNUP_ACTIONS = {"approve_member", "refuse_member"}  # only on a case of kind "signup", and only these there
+# the approvals page and the bulk form say approve and reject: for a new account they mean these
+SIGNUP_SYNONYMS = {"approve": "approve_member", "reject": "refuse_member"}
 
 
 def _apply(act: Act) -> str:
@@ -225,7 +258,8 @@ def _tell_member(member: User, *, act: Act, link: str) -> None:
 
 @transaction.atomic
 def case_act(*, case: Case, actor: User, action: str, reason: str = "", rule: str = "", days: int | None = None,
-             board: Board | None = None, level: int | None = None, until: datetime | None = None) -> Case:
+             board: Board | None = None, level: int | None = None, until: datetime | None = None,
+             scope: str | None = None) -> Case:
     """Resolve a case with one action. A second moderator acting at the same time waits for the lock,
     then is told who resolved it; nothing is applied twice."""
     if action not in ALL_ACTIONS:
@@ -235,19 +269,25 @@ def case_act(*, case: Case, actor: User, action: str, reason: str = "", rule: st
                             "member").get(pk=case.pk))
     if case.state == Case.State.RESOLVED:
         raise AlreadyResolved(case)
+    if case.kind == Case.Kind.SIGNUP:
+        action = SIGNUP_SYNONYMS.get(action, action)
+        if action not in SIGNUP_ACTIONS:
+            raise ValidationError(_("An account waiting to join is let in or refused."))
+    elif action in SIGNUP_ACTIONS:
+        raise ValidationError(_("Only an account waiting to join is let in or refused, from its case."))
     board_now = permissions.case_board_now(case)  # a topic may have moved since the case was opened
     refusal = permissions.action_refusal(actor, board_now, action, member=case.member)
     if refusal:
         raise PermissionDenied(refusal)
     reason = (reason or "").strip()
-    if action not in ("approve", "dismiss") and not reason:
+    if action not in ("approve", "dismiss", "approve_member") and not reason:
         raise ValidationError({"reason": _("Give a reason: the member sees it.")})
     check_rule(rule, board_now)
     if case.is_approval and action == "dismiss":
         raise ValidationError(_("A held post is approved or rejected, not dismissed."))
     act = Act(actor=actor, action=action, reason=reason, rule=rule, case=case, post=case.post,
               topic=case.topic or (case.post.topic if case.post else None), member=case.member, days=days,
-              board=board, level=level, until=until)
+              board=board, level=level, until=until, scope=scope)
     outcome = _apply(act)
     upheld = action in UPHOLDING
     Case.objects.filter(pk=case.pk).update(state=Case.State.RESOLVED, resolved_at=timezone.now(), resolved_by=actor,
@@ -278,10 +318,11 @@ def _after_resolution(*, case: Case, act: Act, upheld: bool) -> None:
 @transaction.atomic
 def act_directly(*, actor: User, action: str, reason: str, rule: str = "", post: Post | None = None,
                  topic: Topic | None = None, member: User | None = None, days: int | None = None,
-                 board: Board | None = None, level: int | None = None, until: datetime | None = None) -> str:
+                 board: Board | None = None, level: int | None = None, until: datetime | None = None,
+                 scope: str | None = None) -> str:
     """A moderator acts without a case (lock or pin from the topic page, say). Still logged; an open case
     on the same target is resolved by it."""
-    if action not in ALL_ACTIONS:
+    if action not in ALL_ACTIONS or action in SIGNUP_ACTIONS:
         raise ValidationError(_("Unknown action."))
     # where the target is now, not where it was when the caller loaded it
     if post is not None:
@@ -303,11 +344,11 @@ def act_directly(*, actor: User, action: str, reason: str, rule: str = "", post:
         open_case = Case.objects.filter(topic=topic, post__isnull=True).exclude(state=Case.State.RESOLVED).first()
     if open_case is not None:
         return case_act(case=open_case, actor=actor, action=action, reason=reason, rule=rule, days=days,
-                        board=board, level=level, until=until).resolution
+                        board=board, level=level, until=until, scope=scope).resolution
     member = member or (post.author if post else None) or (topic.author if topic else None)
     act = Act(actor=actor, action=action, reason=reason.strip(), rule=rule, case=None, post=post,
               topic=topic or (post.topic if post else None), member=member, days=days, board=board,
-              level=level, until=until)
+              level=level, until=until, scope=scope)
     outcome = _apply(act)
     if action in UPHOLDING and action != "reject" and member is not None:
         _tell_member(member, act=act, link=post.get_absolute_url() if post else topic.get_absolute_url())

@@ -28,6 +28,17 @@ def case_target(kind: str, *, post=None, topic=None, member=None) -> dict:
     return {"post": None, "topic": None, "member": member, "board": None}
 
 
+def signup_case_open(*, member: User, held_terms: str = "") -> Case:
+    """A new account waits to be let in (registration by approval): a case of its own kind, with no board,
+    so global moderators and admins decide. One open case per account."""
+    case = Case.objects.filter(member=member, kind=Case.Kind.SIGNUP).exclude(state=Case.State.RESOLVED).first()
+    if case is None:
+        case = Case.objects.create(kind=Case.Kind.SIGNUP, member=member, board=None, is_approval=True,
+                                   held_because=held_terms[:300])
+    logger.info("signup waits for approval", extra={"case_id": case.pk, "user_id": member.pk})
+    return case
+
+
 def open_case_for(kind: str, target: dict, *, is_approval: bool = False) -> Case:
     lookup = {"post": target["post"]} if kind == Case.Kind.POST else (
         {"topic": target["topic"], "post__isnull": True} if kind == Case.Kind.TOPIC
@@ -47,7 +58,7 @@ def open_case_for(kind: str, target: dict, *, is_approval: bool = False) -> Case
 def report_create(*, reporter: User, kind: str, reason: str, note: str = "", post: Post | None = None,
                   topic: Topic | None = None, member: User | None = None) -> Report:
     check_can_write(reporter)
-    if reason not in Reason.values or reason == Reason.APPROVAL:
+    if reason not in Reason.values or reason in (Reason.APPROVAL, Reason.SIGNUP):
         raise ValidationError({"reason": _("Pick a reason.")})
     note = (note or "").strip()
     if reason == Reason.OTHER and not note:
@@ -91,7 +102,7 @@ def _maybe_auto_hide(case: Case) -> None:
     member's post; and once a moderator has cleared a post, the members who reported it before do not
     count again."""
     hearth = settings.HEARTH
-    post = Post.objects.select_for_update().select_related("author", "topic__board").get(pk=case.post_id)
+    post = Post.objects.select_for_update(of=("self",)).select_related("author", "topic__board").get(pk=case.post_id)
     if post.is_hidden or role_level(post.author, post.topic.board) >= BOARD_MODERATOR:
         return
     earlier = Report.objects.filter(case__post=post, case__state=Case.State.RESOLVED).values("reporter_id")

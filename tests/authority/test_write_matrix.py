@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from boards import services as board_services
 from boards.models import BoardModerator, Post, PostLike, ScheduledTopic, Topic
-from members.models import PromotionProposal, User
+from members.models import InviteCode, JoinStatus, PromotionProposal, User
 from moderation import services as moderation_services
 from moderation.models import Case, ModerationAction, Report
 from notices.models import Notice
@@ -20,12 +20,13 @@ from tests.factories import BoardFactory, UserFactory, make_post, make_topic, ne
 
 pytestmark = pytest.mark.django_db
 
-STATES = ["anonymous", "unverified", "newcomer", "suspended", "banned", "member", "veteran", "other_mod",
-          "board_mod", "global_mod", "admin"]
+STATES = ["anonymous", "unverified", "waiting", "refused", "newcomer", "suspended", "banned", "member", "veteran",
+          "other_mod", "board_mod", "global_mod", "admin"]
 TARGETS = ["member", "board_mod", "global_mod", "admin"]  # whose post or account an act is on
 LOGIN = "login"
 DONE = "done"
-REFUSED_ACCOUNTS = {"unverified", "suspended", "banned"}
+# "waiting": signed up while registration was by approval, not let in yet; "refused": a moderator said no
+REFUSED_ACCOUNTS = {"unverified", "waiting", "refused", "suspended", "banned"}
 MODERATORS = {"board_mod", "global_mod", "admin"}  # of the board where everything happens
 LEVEL = {"member": 0, "board_mod": 1, "global_mod": 2, "admin": 3}
 
@@ -50,6 +51,8 @@ def world(db) -> World:
     users = {
         "anonymous": None,
         "unverified": UserFactory(username="unverified", email_verified=False),
+        "waiting": UserFactory(username="waiting", join_status=JoinStatus.WAITING),
+        "refused": UserFactory(username="refused", join_status=JoinStatus.REFUSED),
         "newcomer": UserFactory(username="newcomer", rank=newcomer_rank()),
         "suspended": UserFactory(username="suspended"),
         "banned": UserFactory(username="banned"),
@@ -137,8 +140,10 @@ def expected(state: str, url: str, target: str = "member"):
         return DONE if outranks(state, target) else 403
     if url == "schedule_new":  # another board's moderator may schedule, but only in their boards: a form error
         return DONE if state in MODERATORS else (200 if state == "other_mod" else 403)
-    if url in ("snooze", "appoint", "decide"):
+    if url in ("snooze", "appoint", "decide", "move_topics"):
         return DONE if state == "admin" else 403
+    if url == "invite":  # a code for registration by invite: as the rank allows (Veterans 5 a month), admins always
+        return DONE if state in ("veteran", "admin") else 403
     raise AssertionError(url)
 
 
@@ -197,6 +202,10 @@ def request(world: World, url: str, target: str, state: str):
     if url == "snooze":
         return (f"/freshness/boards/{world.board.pk}/snooze/", {"days": "7"},
                 lambda: world.board.__class__.objects.get(pk=world.board.pk).reminders_snoozed_until is not None)
+    if url == "move_topics":  # every topic of the board into Pastry, confirmed
+        return (f"/freshness/boards/{world.board.pk}/move-topics/", {"target": world.pastry.pk, "confirmed": "on"},
+                lambda: not Topic.objects.filter(board=world.board).exists()
+                and ModerationAction.objects.filter(action="move_all").exists())
     if url == "appoint":
         member = world.authors["member"]
         return (f"/u/{member.username}/moderation/", {"board": world.pastry.pk, "reason": "Cares."},
@@ -205,6 +214,8 @@ def request(world: World, url: str, target: str, state: str):
         proposal = PromotionProposal.objects.create(member=world.authors["member"], board=world.pastry)
         return (f"/promotions/{proposal.pk}/", {"decision": "approve"},
                 lambda: PromotionProposal.objects.get(pk=proposal.pk).status == "approved")
+    if url == "invite":
+        return ("/settings/invites/", {}, lambda: InviteCode.objects.exists())
     if url == "settings":
         return ("/settings/", {"timezone": "Europe/Berlin"},
                 lambda: User.objects.filter(timezone="Europe/Berlin").exists())
@@ -216,7 +227,8 @@ def request(world: World, url: str, target: str, state: str):
 
 ON_A_MEMBER = ["edit", "retitle", "act_direct", "case_act", "feature"]
 OTHER_WRITES = ["new_topic", "reply", "report", "like", "approve", "schedule_new", "schedule_edit",
-                "schedule_delete", "snooze", "appoint", "decide", "settings", "notices_read"]
+                "schedule_delete", "snooze", "appoint", "decide", "invite", "settings", "notices_read",
+                "move_topics"]
 
 
 def check(world: World, state: str, url: str, target: str) -> None:

@@ -1,12 +1,14 @@
 """Each page costs a fixed number of queries, whatever it lists: no query per board, topic or post."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from boards import services
+from boards import selectors, services
 from boards.models import Post, Topic
 from members.services import visit_record
-from tests.factories import BoardFactory, UserFactory, make_post, make_topic
+from tests.factories import BoardFactory, UserFactory, make_board_moderator, make_post, make_topic, newcomer_rank
 from tests.helpers import assert_constant, queries_for, topic_url
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +105,57 @@ def test_a_profile_costs_the_same_for_2_posts_or_10(viewer, board):
         make_topic(board=board, author=author, title=f"Large {i}", body=f"Large {i}")
     large = queries_for(viewer, "/u/prolific/")
     assert_constant(small, large, "profile", most=MAX_QUERIES)
+
+
+# --- signed-in pages: each viewer class, and a member whose own held post makes the list theirs alone ---------------
+
+SIGNED_IN = ["member", "board moderator", "admin", "author of a held post"]
+
+
+@pytest.mark.parametrize("who", SIGNED_IN)
+def test_a_signed_in_topic_page_costs_the_same_for_20_posts_or_40(client, settings, board, topic, who):
+    """Their own controls (likes asked of the database: some posts have likes), the cached list or its
+    rendering, for a page of 20 posts and one of 40. (Their read position is up to date before each count:
+    the writes of a first read are counted by the tests above.)"""
+    settings.HEARTH = {**settings.HEARTH, "POSTS_PER_PAGE": 40}
+    user = {"member": lambda: UserFactory(username="viewer"),
+            "board moderator": lambda: make_board_moderator(board, "viewer-bm"),
+            "admin": lambda: UserFactory(username="viewer-admin", is_superuser=True, is_staff=True),
+            "author of a held post": lambda: UserFactory(username="viewer-new", rank=newcomer_rank())}[who]()
+    if who == "author of a held post":
+        assert services.post_create(topic=topic, author=user, body="My first post here.").is_awaiting_approval
+    visit_record(user=user, day=timezone.localdate())
+    client.force_login(user)
+    add_posts(topic, 19 - Post.objects.filter(topic=topic).count() + 1)
+    services.post_like(member=UserFactory(), post=Post.objects.filter(topic=topic).order_by("position").last())
+    url = topic_url(topic)
+
+    services.topic_mark_read(member=user, topic=topic, position=20)
+    small = queries_for(client, url)
+    add_posts(topic, 20)
+    services.post_like(member=UserFactory(), post=Post.objects.filter(topic=topic).order_by("position").last())
+    services.topic_mark_read(member=user, topic=topic, position=40, known=selectors.topic_read(member=user,
+                                                                                                topic=topic))
+    large = queries_for(client, url)
+
+    assert Post.objects.filter(topic=topic).count() == 40
+    assert_constant(small, large, f"topic page for a {who}, 20 or 40 posts", most=MAX_QUERIES)
+
+
+def test_a_member_reads_a_cached_list_without_loading_the_posts(client, topic):
+    """The second member to open a page gets the list the first one's request rendered: the posts are not
+    loaded again, and their own controls cost one query (their likes) at most."""
+    add_posts(topic, 19)
+    url = topic_url(topic)
+    views = []
+    for name in ("first", "second"):
+        user = UserFactory(username=f"reader-{name}")
+        visit_record(user=user, day=timezone.localdate())
+        services.topic_mark_read(member=user, topic=topic, position=20)  # their read position is not moving
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        views.append([q["sql"] for q in queries.captured_queries])
+    loads_posts = ['"boards_post"."position" <=' in sql for sql in views[1]]
+    assert any('"boards_post"."position" <=' in sql for sql in views[0]) and not any(loads_posts)
+    assert len(views[1]) < len(views[0])

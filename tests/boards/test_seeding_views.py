@@ -50,7 +50,9 @@ def board_options(content: str) -> set[str]:
 
 def test_freshness_page_shows_each_boards_state(admin_client, admin_user, settings):
     settings.HEARTH = {**settings.HEARTH, "LAUNCH_MEMBERS": 0}
-    long_ago = timezone.now() - timedelta(days=30)
+    # 30 days before the moment the page checks from (today's FRESHNESS_HOUR), not before now: after that hour
+    # "now minus 30 days" is 29.9 days before it, and the test failed every day from 09:00
+    long_ago = freshness.as_of(freshness.today()) - timedelta(days=30)
     quiet = BoardFactory(name="Quiet corner")
     snoozed = BoardFactory(name="Sleepy hollow", reminders_snoozed_until=freshness.today() + timedelta(days=3))
     archived = BoardFactory(name="Old attic", is_archived=True)

@@ -117,7 +117,7 @@ def test_my_standing_shows_the_next_rank_as_have_and_need(client, standing_membe
     content = response.content.decode()
     assert "My standing" in content
     assert 'Rank now: <span class="rank-badge" data-colour="#2563eb">Member</span>' in content
-    assert 'Next: <span class="rank-badge" data-colour="#059669">Regular</span>' in content
+    assert 'Next: <span class="rank-badge" data-colour="#047857">Regular</span>' in content
     rows = criteria_rows(content)
     assert rows["days visited"] == ("3", "15")
     assert rows["posts written"] == ("2", "10")

@@ -75,7 +75,7 @@ class Forum:
 
     def search(self, q: str = "", *, viewer=None, **fields) -> list[str]:
         """The labels of the posts found, in order (the first page)."""
-        boards = selectors.board_choices(using=self.using)
+        boards = selectors.board_choices(viewer=viewer or AnonymousUser(), using=self.using)
         form = SearchForm({"q": q, **fields}, boards=boards)
         assert form.is_valid(), form.errors
         criteria, problems = selectors.criteria_for(form.cleaned_data, boards=boards, using=self.using)
