@@ -13,6 +13,7 @@ import statistics
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -50,6 +51,7 @@ SEARCHES = [
     ("search mixed: 温度 oven", "温度 oven"),
 ]
 SEARCH_LIMIT_MS = 100
+WORKER_RSS_LIMIT_MIB = 72  # each gunicorn worker's resident memory after the run (issue 13)
 # Issue 13: signed-in pages at least this share of the same page's visitor throughput, measured in one run
 SIGNED_IN_SHARE = 0.60
 P99_OVER_P50 = 3.0
@@ -163,6 +165,45 @@ def run_wrk(url: str, cookie: str | None = None, connections: int | None = None,
     return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "errors": int(non2xx.group(1)) if non2xx else 0}
 
 
+def compile_bytecode() -> None:
+    """Compile the project's modules, as the Docker image does: with PYTHONDONTWRITEBYTECODE set and no .pyc,
+    every gunicorn worker would compile them from source, which costs each one memory the site would not
+    spend in production."""
+    apps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]["root_packages"]
+    subprocess.run([PY, "-m", "compileall", "-q", *apps, "manage.py"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+
+def worker_memory(master_pid: int) -> list[dict]:
+    """Each gunicorn worker's memory now (after the run): VmRSS from /proc/PID/status, the figure the bound is
+    on, and its proportional (PSS) and unique (USS) share from /proc/PID/smaps_rollup."""
+    workers = []
+    for pid in sorted(int(p) for p in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()):
+        status = Path(f"/proc/{pid}/status").read_text()
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+
+        def kib(field: str, text: str = rollup) -> int:
+            return int(re.search(rf"^{field}:\s+(\d+) kB", text, re.MULTILINE).group(1))
+
+        workers.append({"pid": pid, "rss_mib": kib("VmRSS", status) / 1024, "pss_mib": kib("Pss") / 1024,
+                        "uss_mib": (kib("Private_Clean") + kib("Private_Dirty")) / 1024})
+    return workers
+
+
+def report_memory(workers: list[dict]) -> bool:
+    """Print the workers' memory; False (and a FAIL line) when one is over WORKER_RSS_LIMIT_MIB or none was found."""
+    print(f"\n{'gunicorn worker':<24} {'RSS MiB':>8} {'PSS MiB':>8} {'USS MiB':>8}  RSS <= {WORKER_RSS_LIMIT_MIB} MiB")
+    for w in workers:
+        ok = "yes" if w["rss_mib"] <= WORKER_RSS_LIMIT_MIB else "NO"
+        print(f"{'pid ' + str(w['pid']):<24} {w['rss_mib']:8.1f} {w['pss_mib']:8.1f} {w['uss_mib']:8.1f}  {ok}")
+    over = [w for w in workers if w["rss_mib"] > WORKER_RSS_LIMIT_MIB]
+    if over or not workers:
+        print("[bench] FAIL: gunicorn worker memory after the run: "
+              + (", ".join(f"pid {w['pid']} {w['rss_mib']:.1f} MiB RSS" for w in over) or "no worker found")
+              + f" (bound {WORKER_RSS_LIMIT_MIB} MiB each)")
+        return False
+    return True
+
+
 def main() -> int:
     try:  # before anything touches a database: never the `make run` forum, never a database not ours
         check_bench_database(ENV.get("DATABASE_URL"), may_mark=True)
@@ -171,6 +212,7 @@ def main() -> int:
         return 2
     seed()
     manage("collectstatic", "--noinput", "-v0")
+    compile_bytecode()
     pages = targets()
     cookie = member_cookie()
     if port_taken(PORT):  # else wrk would measure whatever listens there, and not say so
@@ -226,6 +268,7 @@ def main() -> int:
             searches.append({"page": name, "path": path, **result})
             print(f"[bench] {name:<24} {result['rps']:8.1f} req/s   p50 {result['p50_ms']:7.2f} ms   "
                   f"p99 {result['p99_ms']:7.2f} ms   errors {result['errors']}", flush=True)
+        memory = worker_memory(server.pid)  # after every page and search above: the workers' warm state
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -268,12 +311,14 @@ def main() -> int:
             ok = "yes" if r["p50_ms"] < SEARCH_LIMIT_MS else "NO"
             print(f"{r['page']:<24} {r['rps']:8.1f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f}  {ok}")
         print(search_index_facts())
+    memory_ok = report_memory(memory)
     print(f"({CONNECTIONS} connections, {SECONDS} s a page in {ROUNDS} turns, gunicorn 2 sync workers, "
           f"wrk on the same {os.cpu_count()} cores)")
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps({"results": results, "searches": searches,
                                                   "deep_page_ratio": deep_ratio, "signed_in_shares": shares,
+                                                  "workers": memory,
                                                   "checks": dict(checks), "turns": runs,
                                                   "connections": CONNECTIONS, "seconds": SECONDS}, indent=2))
     save_scale_results(out, results, searches)
@@ -283,7 +328,7 @@ def main() -> int:
     failed = [what for what, passed in checks if not passed]
     print(f"[bench] page targets: {len(checks) - len(failed)} of {len(checks)} met"
           + (f"; missed: {'; '.join(failed)}" if failed else ""))
-    return 1 if any(r["errors"] for r in results + searches) or slow or failed else 0
+    return 1 if any(r["errors"] for r in results + searches) or slow or failed or not memory_ok else 0
 
 
 def save_scale_results(out: Path, results: list[dict], searches: list[dict]) -> None:

@@ -1,10 +1,7 @@
-"""The freshness reminder as an email, and the task that sends each stored reminder once. The task lives
-beside the email it sends, so that boards.freshness can queue it without a circle of imports."""
-import logging
+"""The freshness reminder as an email; the task that sends each stored reminder once is in boards/tasks.py
+(boards.freshness queues it by name, forum.lazy.enqueue)."""
 from datetime import timedelta
-from smtplib import SMTPException
 
-from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
@@ -13,8 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boards.models import FreshnessReminder
-
-logger = logging.getLogger(__name__)
 
 
 def reminder_title(plan_or_report_boards: list[dict]) -> str:
@@ -49,21 +44,3 @@ def send_freshness_email(reminder) -> None:
     message.attach_alternative(render_to_string("boards/email/freshness_reminder.html", context), "text/html")
     message.send()
     type(reminder).objects.filter(pk=reminder.pk).update(emailed_at=timezone.now())
-
-
-@shared_task(name="boards.tasks.send_reminder_email", bind=True, autoretry_for=(SMTPException, OSError),
-             retry_backoff=30, retry_backoff_max=3600, max_retries=8)
-def send_reminder_email(self, *, reminder_id: int) -> bool:
-    """Email one stored reminder, once: the claim keeps a retry or a second worker from sending it again."""
-    reminder = claim_reminder_email(reminder_id)
-    if reminder is None:
-        return False
-    try:
-        send_freshness_email(reminder)
-    except Exception:
-        # give the claim back so the retry can take it
-        type(reminder).objects.filter(pk=reminder.pk, emailed_at__isnull=True).update(email_claimed_at=None)
-        logger.warning("reminder email failed, will retry", extra={"reminder_id": reminder_id,
-                                                                   "attempt": self.request.retries})
-        raise
-    return True

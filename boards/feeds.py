@@ -132,3 +132,13 @@ class TopicPostsFeed(Feed):
 class TopicPostsAtom(TopicPostsFeed):
     feed_type = Atom1Feed
     subtitle = TopicPostsFeed.description
+
+
+# the views boards/urls.py routes to, through forum.lazy.lazy_view: this module (with Django's syndication
+# framework and its XML writer) loads with the first feed request, not in every web worker
+latest_topics = LatestTopicsFeed()
+latest_topics_atom = LatestTopicsAtom()
+board_topics = BoardTopicsFeed()
+board_topics_atom = BoardTopicsAtom()
+topic_posts = TopicPostsFeed()
+topic_posts_atom = TopicPostsAtom()

@@ -15,9 +15,10 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from boards.emails import claim_reminder_email, reminder_title, send_reminder_email
+from boards.emails import claim_reminder_email, reminder_title
 from boards.models import Board, BoardModerator, FreshnessReminder, Post, ScheduledTopic, Topic
 from forum import links
+from forum.lazy import enqueue
 from members.models import User
 from notices.services import notice_create
 
@@ -247,7 +248,8 @@ RESEND_DAYS = 3  # reminders whose email could not go out are retried by the nex
 def _queue_email(reminder_id: int) -> None:
     """Queue the email once the reminder is committed. If the broker is down, the reminder stays
     unsent and a later run of the daily check (the same day or up to RESEND_DAYS later) queues it again."""
-    transaction.on_commit(lambda: send_reminder_email.delay(reminder_id=reminder_id), robust=True)
+    transaction.on_commit(lambda: enqueue("boards.tasks.send_reminder_email", kwargs={"reminder_id": reminder_id}),
+                          robust=True)
 
 
 def snooze_board(*, board: Board, days: int, by: User) -> Board:

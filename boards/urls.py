@@ -1,22 +1,24 @@
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from boards import feeds, views, views_actions, views_seeding
+from boards import views, views_actions, views_seeding
 from boards.sitemaps import SITEMAPS
+from forum.lazy import lazy_view
 
 app_name = "boards"
 
+# Feeds and sitemaps (Django's syndication and sitemaps views, an XML writer) load on their first request.
 urlpatterns = [
     path("", views.board_index, name="board_index"),
-    path("feeds/latest.rss", feeds.LatestTopicsFeed(), name="feed_latest"),
-    path("feeds/latest.atom", feeds.LatestTopicsAtom(), name="feed_latest_atom"),
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "boards:sitemap_section"},
-         name="sitemap"),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
-    path("b/<str:slug>/feed.rss", feeds.BoardTopicsFeed(), name="feed_board"),
-    path("b/<str:slug>/feed.atom", feeds.BoardTopicsAtom(), name="feed_board_atom"),
-    path("t/<int:topic_id>/feed.rss", feeds.TopicPostsFeed(), name="feed_topic"),
-    path("t/<int:topic_id>/feed.atom", feeds.TopicPostsAtom(), name="feed_topic_atom"),
+    path("feeds/latest.rss", lazy_view("boards.feeds.latest_topics"), name="feed_latest"),
+    path("feeds/latest.atom", lazy_view("boards.feeds.latest_topics_atom"), name="feed_latest_atom"),
+    path("sitemap.xml", lazy_view("django.contrib.sitemaps.views.index"),
+         {"sitemaps": SITEMAPS, "sitemap_url_name": "boards:sitemap_section"}, name="sitemap"),
+    path("sitemap-<section>.xml", lazy_view("django.contrib.sitemaps.views.sitemap"),
+         {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("b/<str:slug>/feed.rss", lazy_view("boards.feeds.board_topics"), name="feed_board"),
+    path("b/<str:slug>/feed.atom", lazy_view("boards.feeds.board_topics_atom"), name="feed_board_atom"),
+    path("t/<int:topic_id>/feed.rss", lazy_view("boards.feeds.topic_posts"), name="feed_topic"),
+    path("t/<int:topic_id>/feed.atom", lazy_view("boards.feeds.topic_posts_atom"), name="feed_topic_atom"),
     path("featured/", views.featured, name="featured"),
     path("b/<str:slug>/", views.board_detail, name="board_detail"),
     path("b/<str:slug>/new/", views.topic_create, name="topic_create"),

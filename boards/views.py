@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from boards import fragments, permissions, selectors, services
 from boards.forms import PostEditForm, ReplyForm, TopicForm, add_service_errors, blank_reply_fields_html
+from boards.markup import render_markdown
 from boards.mentions import mentioned_ids
 from boards.presenters import decision_expected, present_topics
-from boards.rendering import render_markdown
 from forum import links, ratelimit
 from forum.numbers import parse_id
 from forum.pagination import PageOutOfRange

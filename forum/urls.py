@@ -16,7 +16,9 @@ urlpatterns = [
     path("", include("standing.urls")),
     path("", include("search.urls")),
     path("", include("stats.urls")),
-    path("accounts/", include("allauth.urls")),
+    # allauth.urls without its 2FA part, which members.mfa_urls replaces (the same URLs, its heavy views lazy)
+    path("accounts/", include("allauth.account.urls")),
+    path("accounts/2fa/", include("members.mfa_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),

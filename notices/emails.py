@@ -1,6 +1,5 @@
 """Notices by email, in the recipient's language, each with a one-click unsubscribe (RFC 8058). The tasks
-live beside the emails they send, so that services can queue them without importing anything that
-imports them.
+that send them are in notices/tasks.py; services queue them by name (forum.lazy.enqueue).
 
 Emails "immediately" are due ten minutes after the notice and go out only if, by then, the member has not
 read it on the site and has not been on the site in those minutes; at most DAILY_EMAIL_CAP a day, the
@@ -8,9 +7,7 @@ rest wait for the digest. Each is claimed before it is sent, so a retried task o
 sends it twice."""
 import logging
 from datetime import timedelta
-from smtplib import SMTPException
 
-from celery import shared_task
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
@@ -83,15 +80,6 @@ def send_notice(notice: Notice) -> bool:
     return True
 
 
-@shared_task(name="notices.send_notice_email", autoretry_for=(SMTPException, OSError), retry_backoff=30,
-             max_retries=5, ignore_result=True)
-def send_notice_email(*, notice_id: int) -> bool:
-    notice = Notice.objects.select_related("recipient").filter(pk=notice_id).first()
-    if notice is None:
-        return False
-    return send_notice(notice)
-
-
 def _claim_due(now, limit: int) -> list[int]:
     """Take up to `limit` due emails (and ones a dead worker left half-sent) for this worker alone."""
     stale = now - timedelta(minutes=10)
@@ -132,8 +120,3 @@ def send_due_emails(*, now=None, limit: int = 200) -> dict:
             continue
         Notice.objects.filter(pk=notice.pk).update(email_state=outcome)
     return counts
-
-
-@shared_task(name="notices.send_due_emails")
-def send_due_emails_task() -> dict:
-    return send_due_emails()

@@ -11,9 +11,9 @@ from django.db.models import Count, F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone, translation
 
+from forum.lazy import enqueue
 from members.models import User
 from notices import kinds
-from notices.emails import send_notice_email
 from notices.models import Notice, Preferences, SentEmail
 
 logger = logging.getLogger(__name__)
@@ -43,7 +43,8 @@ def notice_create(*, recipient: User, verb: str = "", params: dict | None = None
     User.objects.filter(pk=recipient.pk).update(unread_notice_count=F("unread_notice_count") + 1)
     if email and recipient.email_notices and recipient.email:
         notice_id = notice.pk
-        transaction.on_commit(lambda: send_notice_email.delay(notice_id=notice_id), robust=True)
+        transaction.on_commit(lambda: enqueue("notices.tasks.send_notice_email", kwargs={"notice_id": notice_id}),
+                              robust=True)
     return notice
 
 

@@ -1,15 +1,39 @@
 """What the notifications app does when the boards layer tells it something (boards.signals)."""
+import logging
+import time
+
 from django.db import transaction
 from django.utils import timezone
 
 from boards.models import Post
 from boards.permissions import can_see_topic
 from forum import links
+from forum.lazy import enqueue
 from notices.models import Notice
 from notices.services import notice_add_one
 from notifications import services
 from notifications.models import Mute
-from notifications.tasks import queue_fan_out
+
+logger = logging.getLogger(__name__)
+
+# After the broker refused a fan-out, the web stops trying for a while; the sweeper (the task
+# notifications.fan_out_missed) catches up.
+BROKER_REST_SECONDS = 10
+_broker_down_until = 0.0
+
+
+def queue_fan_out(post_id: int) -> None:
+    """Queue a post's fan-out from a web request, never holding the request up: one quick try at the
+    broker; when Redis is down the post is posted all the same and `fan_out_missed` notifies later."""
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        return
+    try:
+        enqueue("notifications.tasks.fan_out_post", args=[post_id], retry=False)
+    except Exception:
+        _broker_down_until = time.monotonic() + BROKER_REST_SECONDS
+        logger.warning("broker unavailable: the post's notifications wait for the sweeper",
+                       extra={"post_id": post_id})
 
 
 def post_published(sender, *, post: Post, created: bool, **kwargs) -> None:

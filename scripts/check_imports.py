@@ -3,7 +3,8 @@
 
   1. no import cycle among the app packages (the layers contract's apps in pyproject.toml);
   2. no import inside a function body, except in a Celery task's body and in AppConfig.ready(),
-     where Django requires it.
+     where Django requires it, and in the one loader of forum/lazy.py (LAZY_LOADERS). A call of
+     import_module / import_string / __import__ in a function counts as an import.
 
 Usage: python scripts/check_imports.py [ROOT]   (exit 1 and a list of problems when a rule is broken)
 """
@@ -13,6 +14,11 @@ import tomllib
 from pathlib import Path
 
 TASK_DECORATORS = {"shared_task", "task"}
+# calls that import a module as surely as an import statement does
+DYNAMIC_IMPORTS = {"import_module", "import_string", "__import__"}
+# (file, function) allowed to import lazily, and why: web workers load Celery (through the tasks modules)
+# and rarely used heavy views only on first use, to stay small (issue 13); everything else goes through it.
+LAZY_LOADERS = {("forum/lazy.py", "load")}
 
 
 def layered_apps(root: Path) -> list[str]:
@@ -73,7 +79,17 @@ class _Visitor(ast.NodeVisitor):
                 return True
             if func.name == "ready" and self.path.name == "apps.py":
                 return True
+            if (self.path.as_posix(), func.name) in LAZY_LOADERS:
+                return True
         return False
+
+    def visit_Call(self, node):  # noqa: N802 - ast's naming
+        target = node.func
+        name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+        if name in DYNAMIC_IMPORTS and self._functions and not self._allowed_here():
+            self.problems.append(f"{self.path}:{node.lineno}: {name}() inside a function "
+                                 f"({self._functions[-1].name}): load lazily through forum.lazy.load")
+        self.generic_visit(node)
 
     def _visit_import(self, node):
         for name in _imported_modules(self.module, self.is_package, node):
@@ -129,7 +145,8 @@ def main(root: Path) -> int:
         print(problem)
     if not problems:
         order = sorted(graph, key=lambda app: len(graph[app]))
-        print("imports: no cycle among the apps; no import inside a function body outside tasks and ready()")
+        print("imports: no cycle among the apps; no import inside a function body outside tasks, ready() "
+              "and forum.lazy.load")
         print("  " + ", ".join(f"{app} -> {sorted(graph[app]) or '-'}" for app in order))
     return 1 if problems else 0
 

@@ -1,11 +1,10 @@
 """Celery entry points for standing."""
-from celery import shared_task
-
+from forum.celery import app
 from standing.promotions import propose_moderators
 from standing.ranks import recompute_ranks
 
 
-@shared_task(autoretry_for=(Exception,), retry_backoff=60, max_retries=3)
+@app.task(autoretry_for=(Exception,), retry_backoff=60, max_retries=3)
 def recompute_ranks_nightly() -> dict:
     """Ranks for every member, then moderator proposals from the top rank."""
     result = recompute_ranks()

@@ -1,10 +1,9 @@
 """Celery entry points for stats."""
-from celery import shared_task
-
+from forum.celery import app
 from stats.rollup import rollup_catch_up
 
 
-@shared_task(autoretry_for=(Exception,), retry_backoff=60, max_retries=3)
+@app.task(autoretry_for=(Exception,), retry_backoff=60, max_retries=3)
 def rollup_stats_nightly() -> dict:
     """Every day since the last rollup (and the last few again), up to yesterday. Idempotent."""
     result = rollup_catch_up()

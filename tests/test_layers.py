@@ -97,3 +97,24 @@ def test_imports_in_task_bodies_and_ready_are_allowed(copy_of_tree):
                                                    "def later():\n    from notices import services\n"
                                                    "    return services")
     assert check_imports(copy_of_tree).returncode == 0
+
+
+def test_a_dynamic_import_inside_a_function_is_reported(copy_of_tree):
+    append(copy_of_tree / "notices" / "services.py", "def dodge():\n"
+                                                      "    return importlib.import_module('moderation.services')")
+    append(copy_of_tree / "members" / "services.py", "def dodge_too():\n"
+                                                      "    return import_string('standing.ranks.recompute_ranks')")
+    result = check_imports(copy_of_tree)
+    assert result.returncode == 1
+    assert "notices/services.py" in result.stdout and "import_module() inside a function (dodge)" in result.stdout
+    assert "members/services.py" in result.stdout and "import_string() inside a function (dodge_too)" in result.stdout
+
+
+def test_only_the_one_lazy_loader_may_import_on_first_use(copy_of_tree):
+    """forum.lazy.load is allowed (web workers load Celery and rare heavy views only when needed); the same
+    call in another function of the same module is not."""
+    assert check_imports(copy_of_tree).returncode == 0  # the tree's forum/lazy.py: load() imports lazily
+    append(copy_of_tree / "forum" / "lazy.py", "def another_loader(path):\n    return import_string(path)")
+    result = check_imports(copy_of_tree)
+    assert result.returncode == 1
+    assert "forum/lazy.py" in result.stdout and "import_string() inside a function (another_loader)" in result.stdout

@@ -9,6 +9,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.test import Client
+from django.urls import get_resolver
 
 from tests.factories import make_board_moderator
 
@@ -169,3 +170,41 @@ def test_a_new_global_moderator_is_asked_as_soon_as_they_are_made_one(client, me
     member.is_global_moderator = True
     member.save(update_fields=["is_global_moderator"])
     assert client.get("/mod/")["Location"] == ENROL
+
+
+def _routes(patterns, prefix=""):
+    """(route, name, view) of every URL under `patterns`; a lazily loaded view as the view it loads."""
+    from django.urls import URLResolver
+
+    from forum.lazy import load
+
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            view = pattern.callback
+            view = load(view.lazy_path) if hasattr(view, "lazy_path") else view
+            yield prefix + str(pattern.pattern), pattern.name, view
+
+
+def test_the_2fa_urls_are_allauths_own_with_views_loaded_on_first_use():
+    """members.mfa_urls lays out allauth.mfa's URLs itself (so that their views load lazily): the same routes,
+    names and views as allauth's own, so that an allauth upgrade that changes them fails here."""
+    import allauth.mfa.urls
+    from allauth.mfa.totp import views as totp_views
+
+    from members import mfa_urls
+
+    ours = sorted(_routes(mfa_urls.urlpatterns), key=str)
+    assert ours == sorted(_routes(allauth.mfa.urls.urlpatterns), key=str)
+    assert ("totp/activate/", "mfa_activate_totp", totp_views.activate_totp) in ours
+    resolver = get_resolver(mfa_urls)
+    assert all(hasattr(resolver.resolve("/" + route).func, "lazy_path")
+               for route, _name, _view in ours)
+
+
+def test_a_lazily_loaded_2fa_view_answers_like_allauths(client, member):
+    client.force_login(member)
+    page = client.get("/accounts/2fa/")
+    assert page.status_code == 200 and page.resolver_match.url_name == "mfa_index"
+    assert "/accounts/2fa/totp/activate/" in page.content.decode()

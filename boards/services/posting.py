@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from boards import permissions, selectors, signals
+from boards.markup import render_markdown
 from boards.mentions import Mentions, link_mentions
 from boards.models import AllowedLinkDomain, Board, Post, PostRevision, Topic
-from boards.rendering import render_markdown
 from boards.services.counters import (
     count_new_post,
     count_reply_received,

@@ -6,7 +6,6 @@ Without any, the forum runs in development mode on an SQLite file under var/.
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -387,19 +386,21 @@ HEARTH = {
     "SEARCH_TIMEOUT_MS": env.int("SEARCH_TIMEOUT_MS", default=3000),
 }
 
+# Beat's timetable: a schedule in seconds, or crontab fields as a dict (forum/celery.py makes the crontab;
+# spelled as data so that the settings, read by every web worker, do not import Celery).
 CELERY_BEAT_SCHEDULE = {
     "freshness-daily": {
         "task": "boards.tasks.check_freshness",
-        "schedule": crontab(hour=HEARTH["FRESHNESS_HOUR"], minute=env.int("FRESHNESS_MINUTE", default=0)),
+        "schedule": {"hour": HEARTH["FRESHNESS_HOUR"], "minute": env.int("FRESHNESS_MINUTE", default=0)},
     },
     "ranks-nightly": {
         "task": "standing.tasks.recompute_ranks_nightly",
-        "schedule": crontab(hour=HEARTH["RANKS_HOUR"], minute=15),
+        "schedule": {"hour": HEARTH["RANKS_HOUR"], "minute": 15},
     },
     # after the rank recompute, so the day's promotions and drops are in its rows
     "stats-rollup-nightly": {
         "task": "stats.tasks.rollup_stats_nightly",
-        "schedule": crontab(hour=HEARTH["RANKS_HOUR"], minute=45),
+        "schedule": {"hour": HEARTH["RANKS_HOUR"], "minute": 45},
     },
     "pins-and-featured-expiry": {
         "task": "moderation.tasks.expire_pins_and_featured",
@@ -407,7 +408,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "stale-cases-daily": {
         "task": "moderation.tasks.remind_stale_cases",
-        "schedule": crontab(hour=HEARTH["FRESHNESS_HOUR"], minute=env.int("FRESHNESS_MINUTE", default=0)),
+        "schedule": {"hour": HEARTH["FRESHNESS_HOUR"], "minute": env.int("FRESHNESS_MINUTE", default=0)},
     },
     "notification-emails": {
         "task": "notices.send_due_emails",
@@ -419,11 +420,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "notification-digests": {
         "task": "notifications.send_digests",
-        "schedule": crontab(minute=0),
+        "schedule": {"minute": 0},
     },
     "prune-notices": {
         "task": "notices.prune_notices",
-        "schedule": crontab(hour=4, minute=30),
+        "schedule": {"hour": 4, "minute": 30},
     },
     "publish-scheduled-topics": {
         "task": "boards.tasks.publish_scheduled_topics",
