@@ -194,10 +194,12 @@ class Post(models.Model):
             models.Index(fields=["author", "-created_at", "-id"], name="boards_post_author_idx"),
             # posts by time: a day's posts (the stats rollup, /stats/ today), the newest post of a board at a
             # moment (the freshness check, walked backwards from that moment), a window's posts per member
-            # (the rank recompute). It carries what those read, so they are index-only scans: a window of
+            # (the rank recompute), the visible posts of the focus advice's 90 days per board. It carries what
+            # those read, so they are index-only scans: a window of
             # half a million posts is read from the index's 60 MB, not from the posts' 1 GB.
             models.Index(fields=["created_at"], name="boards_post_created_idx",
-                         include=["id", "author", "topic", "position", "is_hidden", "is_awaiting_approval"]),
+                         include=["id", "author", "topic", "position", "is_hidden", "is_awaiting_approval",
+                                  "deleted_at"]),
             # the few posts waiting for approval: lists of topics leave out the held ones with an anti-join
             # against this small index instead of looking up every topic's first post
             models.Index(fields=["id"], name="boards_post_held_idx", condition=models.Q(is_awaiting_approval=True)),
