@@ -21,10 +21,10 @@ def member_page(*, sort: str, after: str | None = None, before: str | None = Non
     """One page of the members list in the order `sort`: the first, or the one just after or before a cursor
     from the page before (NotAPage for one that is not a key of this order, or with no members beyond it).
     One query, the last page as cheap as the first."""
-    listed = (User.objects.filter(is_active=True).select_related("rank")
-              .only("username", "date_joined", "post_count", "rank_order", "rank__name", "rank__badge_colour",
-                    "rank__order"))
-    page = SORTS[sort].page(listed, after=after, before=before, per_page=MEMBERS_PER_PAGE)
+    page = SORTS[sort].page(User.objects.filter(is_active=True), after=after, before=before,
+                            per_page=MEMBERS_PER_PAGE, select_related=("rank",),
+                            only=("username", "date_joined", "post_count", "rank_order", "rank__name",
+                                  "rank__badge_colour", "rank__order"))
     for member in page.rows:
         member.url = links.member_url(member.username)
     return page
