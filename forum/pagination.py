@@ -135,8 +135,8 @@ class Keyset:
         return tuple(getattr(row, field.attname) for field in self.fields)
 
     def encode(self, key: tuple) -> str:
-        return "_".join(str((value - EPOCH) // _MICROSECOND) if isinstance(value, datetime)
-                                   else str(int(value)) for value in key)
+        return "_".join(str((value - EPOCH) // _MICROSECOND) if isinstance(value, datetime) else str(int(value))
+                        for value in key)
 
     def decode(self, text: str) -> tuple:
         """The key a cursor stands for, each value within its column's range; NotAPage when it is not one."""
