@@ -29,6 +29,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from boards.models import Board, Post, Topic  # noqa: E402
 from members.models import User  # noqa: E402
+from standing.selectors import MEMBERS_PER_PAGE, SORTS  # noqa: E402
 
 BIG_TABLES = {"boards_post", "boards_topic", "members_user", "search_postdocument", "boards_postlike",
               "members_membervisit", "notices_notice", "boards_topicread"}
@@ -44,6 +45,8 @@ def pages() -> list[tuple[str, str]]:
     board_pages = -(-board.topic_count // settings.HEARTH["TOPICS_PER_PAGE"])
     member = User.objects.filter(post_count__gt=0).order_by("id").first()
     post = Post.objects.filter(topic=long_topic, position=long_topic.post_count // 2).first()
+    by_join = User.objects.filter(is_active=True).order_by("-date_joined", "-id")  # the members list's last page:
+    above_the_last = by_join[max(by_join.count() - MEMBERS_PER_PAGE - 1, 0)]  # after the key of the row above it
     return [
         ("index", "/"),
         ("board", board.get_absolute_url()),
@@ -60,7 +63,8 @@ def pages() -> list[tuple[str, str]]:
         ("standing", f"/u/{member.username}/standing/"),
         ("members", "/members/"),
         ("members by posts", "/members/?sort=posts"),
-        ("members by join, last page", f"/members/?sort=joined&page={-(-User.objects.count() // 50)}"),
+        ("members by join, last page",
+         f"/members/?sort=joined&after={SORTS['joined'].encode(SORTS['joined'].key_of(above_the_last))}"),
         ("search crumb", "/search/?q=crumb"),
         ("search 发酵", "/search/?q=%E5%8F%91%E9%85%B5"),
         ("search 发酵 newest", "/search/?q=%E5%8F%91%E9%85%B5&order=newest"),

@@ -161,14 +161,16 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
-        # the members list's orders, over active members only: a page's ids come from the index alone
-        # (standing.selectors.member_page), however deep the page
+        # the members list's orders, over active members only, all descending down to the id: a page starts
+        # where the one before stopped, `(rank_order, post_count, id) < (…)` taken as the index scan's start
+        # (standing.selectors.member_page), however deep the page (one column ascending among descending ones
+        # would leave only the first column to start from)
         indexes = [
             models.Index(fields=["-date_joined", "-id"], name="members_user_joined_idx",
                          condition=models.Q(is_active=True)),
-            models.Index(fields=["-rank_order", "-post_count", "id"], name="members_user_rank_idx",
+            models.Index(fields=["-rank_order", "-post_count", "-id"], name="members_user_rank_idx",
                          condition=models.Q(is_active=True)),
-            models.Index(fields=["-post_count", "id"], name="members_user_posts_idx",
+            models.Index(fields=["-post_count", "-id"], name="members_user_posts_idx",
                          condition=models.Q(is_active=True)),
             # the few admins (the daily reminders' recipients, the staff lists), found without a scan of everyone
             models.Index(fields=["id"], name="members_user_admins_idx", condition=models.Q(is_superuser=True)),

@@ -1,21 +1,22 @@
 from django.utils.translation import gettext as _
 
-from forum.pagination import rows_between
+from forum.pagination import Keyset, SeekPage
 from notices.models import Notice
 
 NOTICES_PER_PAGE = 50
+# newest first, by the member's index (members_notice_recipient_idx: recipient, -created_at, -id)
+NOTICE_ORDER = Keyset(Notice, ("created_at", "id"))
 
 
-def notices_page(*, member, number: int = 1) -> tuple[list[Notice], bool]:
-    """One page of the member's notices, newest first, each worded in the active language; and whether
-    there is a next page (one row more, no COUNT)."""
-    start = (number - 1) * NOTICES_PER_PAGE
-    listed = Notice.objects.filter(recipient=member).order_by("-created_at", "-id")
-    rows = list(rows_between(listed, start, start + NOTICES_PER_PAGE + 1).select_related("actor")
-                .order_by("-created_at", "-id"))
-    for notice in rows:
+def notices_page(*, member, older: str | None = None, newer: str | None = None) -> SeekPage:
+    """One page of the member's notices, newest first, each worded in the active language: the first page, the
+    notices just older than the cursor `older` or just newer than `newer` (a link's text, from the page before).
+    One query however deep the page; NotAPage for a cursor that is not one, or with nothing beyond it."""
+    page = NOTICE_ORDER.page(Notice.objects.filter(recipient=member), after=older, before=newer,
+                             per_page=NOTICES_PER_PAGE, select_related=("actor",))
+    for notice in page.rows:
         notice.words = notice.text()
-    return rows[:NOTICES_PER_PAGE], len(rows) > NOTICES_PER_PAGE
+    return page
 
 
 def own_notice(*, member, notice_id: int | None) -> Notice | None:

@@ -5,7 +5,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from forum.numbers import parse_id, parse_int
+from forum.numbers import parse_id
+from forum.pagination import NotAPage
 from notices import selectors, services
 from notices.emails import read_unsubscribe_token
 
@@ -13,12 +14,19 @@ from notices.emails import read_unsubscribe_token
 @login_required
 @require_GET
 def notice_list(request):
-    number = parse_int(request.GET.get("page", "1"), minimum=1, maximum=1000) or 1
-    notices, more = selectors.notices_page(member=request.user, number=number)
+    """Newest first; ?older=KEY and ?newer=KEY (the Older and Newer links) step from the page before. A cursor
+    that is not one, or leads nowhere, and an old ?page=N link answer with the first page."""
+    if "page" in request.GET:
+        return redirect("notices:notice_list")
+    try:
+        page = selectors.notices_page(member=request.user, older=request.GET.get("older"),
+                                      newer=request.GET.get("newer"))
+    except NotAPage:
+        return redirect("notices:notice_list")
     return render(request, "notices/notice_list.html", {
-        "notices": notices, "number": number,
-        "previous_url": f"?page={number - 1}" if number > 1 else None,
-        "next_url": f"?page={number + 1}" if more else None,
+        "notices": page.rows,
+        "newer_url": f"?newer={page.previous_cursor}" if page.previous_cursor else None,
+        "older_url": f"?older={page.next_cursor}" if page.next_cursor else None,
     })
 
 

@@ -1,37 +1,33 @@
 """Reads for the members list, a member's standing and the promotions page."""
-from django.core.cache import cache
 from django.db.models import QuerySet
 
 from forum import links
-from forum.pagination import PageInfo, page_info, page_rows
+from forum.pagination import Keyset, SeekPage
 from members.models import PromotionProposal, User
 from members.ranks import ladder
 from standing import ranks
 
+# each order of the members list, all descending and ending in the id (one member per key), over active members by
+# the index made for it (members.User.Meta.indexes): rank (the ladder, then posts), posts, newest
 SORTS = {
-    "rank": ("-rank_order", "-post_count", "id"),
-    "posts": ("-post_count", "id"),
-    "joined": ("-date_joined", "-id"),
+    "rank": Keyset(User, ("rank_order", "post_count", "id")),
+    "posts": Keyset(User, ("post_count", "id")),
+    "joined": Keyset(User, ("date_joined", "id")),
 }
 MEMBERS_PER_PAGE = 50
 
 
-def active_member_count() -> int:
-    """Cached for a minute rather than counted on every page view."""
-    return cache.get_or_set("members:active-count", lambda: User.objects.filter(is_active=True).count(), 60)
-
-
-def member_page(*, sort: str, page: str | None) -> tuple[PageInfo, list[User]]:
-    """One page of the members list (raises PageOutOfRange past the end); the last page costs what the first
-    does (forum.pagination.page_rows)."""
-    info = page_info(page, count=active_member_count(), per_page=MEMBERS_PER_PAGE)
-    listed = User.objects.filter(is_active=True).order_by(*SORTS[sort])
-    members = list(page_rows(listed, info).select_related("rank").order_by(*SORTS[sort])
-                   .only("username", "date_joined", "post_count", "rank__name", "rank__badge_colour",
-                         "rank__order"))
-    for member in members:
+def member_page(*, sort: str, after: str | None = None, before: str | None = None) -> SeekPage:
+    """One page of the members list in the order `sort`: the first, or the one just after or before a cursor
+    from the page before (NotAPage for one that is not a key of this order, or with no members beyond it).
+    One query, the last page as cheap as the first."""
+    page = SORTS[sort].page(User.objects.filter(is_active=True), after=after, before=before,
+                            per_page=MEMBERS_PER_PAGE, select_related=("rank",),
+                            only=("username", "date_joined", "post_count", "rank_order", "rank__name",
+                                  "rank__badge_colour", "rank__order"))
+    for member in page.rows:
         member.url = links.member_url(member.username)
-    return info, members
+    return page
 
 
 def standing_of(member: User) -> dict:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from boards import selectors as board_selectors
 from forum import links
-from forum.pagination import PageOutOfRange
+from forum.pagination import NotAPage
 from members.models import PromotionProposal, User
 from members.permissions import check_admin, is_admin
 from standing import promotions, selectors
@@ -39,17 +39,23 @@ def profile(request, username):
 
 @require_GET
 def member_list(request):
+    """?sort= one of SORTS; ?after=KEY and ?before=KEY (the Next and Previous links) step from the page before. A
+    cursor that is not one, or leads nowhere, and an old ?page=N link answer with the order's first page."""
     sort = request.GET.get("sort", "rank")
     if sort not in selectors.SORTS:
         return redirect(f"{request.path}?sort=rank")
+    first = f"{request.path}?sort={sort}"
+    if "page" in request.GET:
+        return redirect(first)
     try:
-        page, members = selectors.member_page(sort=sort, page=request.GET.get("page"))
-    except PageOutOfRange as out:
-        return redirect(f"{request.path}?sort={sort}&page={out.number}")
+        page = selectors.member_page(sort=sort, after=request.GET.get("after"), before=request.GET.get("before"))
+    except NotAPage:
+        return redirect(first)
     return render(request, "members/member_list.html", {
-        "members": members, "page": page, "sort": sort, "sorts": [
+        "members": page.rows, "sort": sort, "sorts": [
             ("rank", _("Rank")), ("posts", _("Posts")), ("joined", _("Newest"))],
-        "page_base_url": f"{request.path}?sort={sort}",
+        "previous_url": f"{first}&before={page.previous_cursor}" if page.previous_cursor else None,
+        "next_url": f"{first}&after={page.next_cursor}" if page.next_cursor else None,
     })
 
 

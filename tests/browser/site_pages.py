@@ -14,9 +14,12 @@ from allauth.account.utils import user_pk_to_url_str
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from boards import services as board_services
-from members.models import PromotionProposal, Rank
+from members.models import PromotionProposal, Rank, User
 from moderation import services as moderation_services
 from notices.emails import unsubscribe_token
+from notices.models import Notice
+from notices.selectors import NOTICE_ORDER
+from standing.selectors import SORTS
 from stats.rollup import rollup_range
 from tests.factories import BoardFactory, UserFactory, make_board_moderator, make_post, make_topic, rank_at
 from tests.helpers import schedule
@@ -124,6 +127,19 @@ def _reset_key_url(forum):
                    kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)})
 
 
+def _members_newer_than_the_first(forum):
+    """The members list read by key, past its first page: the members who joined after the first, with the
+    Next link to the rest (the pagination's nav; the list is shorter than a page)."""
+    first, joined = User.objects.filter(is_active=True).order_by("date_joined", "id").first(), SORTS["joined"]
+    return reverse("standing:member_list") + f"?sort=joined&before={joined.encode(joined.key_of(first))}"
+
+
+def _notices_newer_than_the_first(forum):
+    """keeper's notifications newer than his first, with the Older link to it."""
+    first = Notice.objects.filter(recipient=forum.keeper).order_by("created_at", "id").first()
+    return reverse("notices:notice_list") + f"?newer={NOTICE_ORDER.encode(NOTICE_ORDER.key_of(first))}"
+
+
 def _confirm_email_url(forum):
     address = EmailAddress.objects.get(user=forum.unconfirmed)
     return reverse("account_confirm_email", kwargs={"key": EmailConfirmationHMAC(address).key})
@@ -155,7 +171,8 @@ PAGES: dict[str, list[Page]] = {
     "members:signup": [Page(_r("members:signup"), roles=ONLY_VISITOR)],
     "members:invites": [Page(_r("members:invites"), roles=SIGNED_IN)],
     # notices and notifications
-    "notices:notice_list": [Page(_r("notices:notice_list"), roles=SIGNED_IN)],
+    "notices:notice_list": [Page(_r("notices:notice_list"), roles=SIGNED_IN),
+                            Page(_notices_newer_than_the_first, roles=ONLY_ADMIN)],
     "notices:unsubscribe": [Page(lambda f: reverse("notices:unsubscribe",
                                                    kwargs={"token": unsubscribe_token(f.alice.pk, "reply")}),
                                  roles=ONLY_VISITOR)],
@@ -165,7 +182,8 @@ PAGES: dict[str, list[Page]] = {
                          Page(_r("standing:profile", username="carol"), roles=ONLY_ADMIN)],
     "standing:member_standing": [Page(_r("standing:member_standing", username="bob"), roles=ONLY_ADMIN)],
     "standing:member_list": [Page(_r("standing:member_list")),
-                             Page(lambda f: reverse("standing:member_list") + "?sort=rank", roles=ONLY_VISITOR)],
+                             Page(lambda f: reverse("standing:member_list") + "?sort=rank", roles=ONLY_VISITOR),
+                             Page(_members_newer_than_the_first, roles=ONLY_MEMBER)],
     "standing:standing": [Page(_r("standing:standing"), roles=SIGNED_IN)],
     "standing:promotions": [Page(_r("standing:promotions"), roles=ONLY_ADMIN)],
     # search

@@ -66,6 +66,24 @@ def test_the_catalogue_names_only_url_patterns_that_exist():
 
 
 @pytest.mark.django_db
+def test_the_lists_read_by_key_are_checked_past_their_first_page():
+    """The checker accepts a redirect that stays on the same path, and a cursor that leads nowhere sends the
+    reader to the first page: the pages past the first must really show the pagination's links."""
+    forum = build_forum()
+    clients = {MEMBER: Client(), ADMIN: Client()}
+    clients[MEMBER].force_login(forum.alice)
+    clients[ADMIN].force_login(forum.keeper)
+    for name in ("standing:member_list", "notices:notice_list"):
+        past_the_first = [page for page in PAGES[name] if "before=" in page.url(forum) or "newer=" in page.url(forum)]
+        assert len(past_the_first) == 1, name
+        page = past_the_first[0]
+        response = clients[MEMBER if MEMBER in page.roles else ADMIN].get(page.url(forum))
+        assert response.status_code == 200, name
+        assert '<nav class="pagination" aria-label=' in response.content.decode() and 'rel="next"' in (
+            response.content.decode()), name
+
+
+@pytest.mark.django_db
 def test_what_is_excluded_is_indeed_not_a_page():
     """Each exclusion says what a GET gets (405 for a POST-only view, a redirect, a feed's content type…);
     if that changes (a view starts answering GET with a page), the exclusion is wrong and this fails."""

@@ -69,23 +69,6 @@ def test_an_unknown_sort_redirects_to_the_default(client, ranked_members, sort):
     assert response["Location"] == "/members/?sort=rank"
 
 
-def test_the_members_list_is_paginated(client):
-    for i in range(55):
-        UserFactory(username=f"m{i:02d}")
-    User.objects.filter(username="m54").update(is_active=False)  # banned members are not listed
-
-    first = client.get("/members/?sort=joined")
-    second = client.get("/members/?sort=joined&page=2")
-
-    assert len(listed_usernames(first.content.decode())) == 50
-    assert listed_usernames(second.content.decode()) == ["m03", "m02", "m01", "m00"]
-    assert "/members/?sort=joined&amp;page=2" in first.content.decode()
-    for bad, target in (("9", "2"), ("0", "1"), ("x", "1")):
-        response = client.get(f"/members/?sort=joined&page={bad}")
-        assert response.status_code == 302
-        assert response["Location"] == f"/members/?sort=joined&page={target}"
-
-
 # --- My standing -------------------------------------------------------------------------------------------------
 
 

@@ -11,10 +11,11 @@ BIG_TABLES = {"boards_post", "boards_topic", "members_user", "search_postdocumen
               "moderation_moderationaction", "moderation_case", "boards_postlike", "members_membervisit"}
 
 
-def explain(sql: str, params=None) -> dict:
-    """The plan's root node (EXPLAIN without ANALYZE: the planner's choice, nothing runs)."""
+def explain(sql: str, params=None, *, analyze: bool = False) -> dict:
+    """The plan's root node (EXPLAIN without ANALYZE: the planner's choice, nothing runs; with it, the statement
+    runs and each node tells the rows it gave and those it read and dropped)."""
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        cursor.execute(f"EXPLAIN ({'ANALYZE, ' if analyze else ''}FORMAT JSON) " + sql, params)
         raw = cursor.fetchone()[0]
     return (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
 
@@ -33,11 +34,12 @@ def statements(call, *, table: str) -> list[str]:
             and pattern.search(q["sql"])]
 
 
-def the_plan(call, *, table: str, containing: str = "") -> dict:
-    """The plan of the one statement of `call()` that reads `table` (and contains `containing`)."""
+def the_plan(call, *, table: str, containing: str = "", analyze: bool = False) -> dict:
+    """The plan of the one statement of `call()` that reads `table` (and contains `containing`); run again under
+    EXPLAIN ANALYZE with `analyze`."""
     found = [sql for sql in statements(call, table=table) if containing in sql]
     assert len(found) == 1, f"expected one statement reading {table}, got {len(found)}: {found}"
-    return explain(found[0])
+    return explain(found[0], analyze=analyze)
 
 
 def nodes(plan: dict) -> list[dict]:
@@ -84,3 +86,20 @@ def assert_no_big_sort(plan: dict, *, most: int) -> None:
     big = [node for node in nodes(plan) if node["Node Type"] in ("Sort", "Incremental Sort")
            and node["Plan Rows"] > most]
     assert not big, f"a sort over {[n['Plan Rows'] for n in big]} rows:\n{describe(plan)}"
+
+
+def assert_starts_at_key(plan: dict, index: str) -> None:
+    """The scan of `index` starts at the page's key: the row comparison (a, b, id) < (…) is in its Index Cond,
+    not a Filter applied to every entry above the page (a plan from EXPLAIN ANALYZE, for assert_reads_at_most)."""
+    scans = [node for node in nodes(plan) if node.get("Index Name") == index]
+    assert scans and all("ROW(" in node.get("Index Cond", "") for node in scans), \
+        f"{index} is not entered at the key:\n{describe(plan)}\n{[node.get('Index Cond') for node in scans]}"
+
+
+def assert_reads_at_most(plan: dict, most: int, tables=BIG_TABLES) -> None:
+    """No scan of a big table gives or drops more than `most` rows when it runs (EXPLAIN ANALYZE): a page that
+    steps over the rows above it (an OFFSET, a filter) reads them all, whatever the planner estimated."""
+    read = [(node["Relation Name"],
+             (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node["Actual Loops"])  # both per loop
+            for node in nodes(plan) if node.get("Relation Name") in tables]
+    assert read and all(rows <= most for _, rows in read), f"rows read {read}:\n{describe(plan)}"
