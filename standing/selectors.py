@@ -3,7 +3,7 @@ from django.db.models import QuerySet
 
 from forum import links
 from forum.pagination import Keyset, SeekPage
-from members.models import PromotionProposal, User
+from members.models import JoinStatus, PromotionProposal, User
 from members.ranks import ladder
 from standing import ranks
 
@@ -20,8 +20,9 @@ MEMBERS_PER_PAGE = 50
 def member_page(*, sort: str, after: str | None = None, before: str | None = None) -> SeekPage:
     """One page of the members list in the order `sort`: the first, or the one just after or before a cursor
     from the page before (NotAPage for one that is not a key of this order, or with no members beyond it).
-    One query, the last page as cheap as the first."""
-    page = SORTS[sort].page(User.objects.filter(is_active=True), after=after, before=before,
+    One query, the last page as cheap as the first. Accounts still waiting for a moderator's approval, or
+    refused, are not members of the community yet: they are not listed."""
+    page = SORTS[sort].page(User.objects.filter(is_active=True, join_status=JoinStatus.APPROVED), after=after, before=before,
                             per_page=MEMBERS_PER_PAGE, select_related=("rank",),
                             only=("username", "date_joined", "post_count", "rank_order", "rank__name",
                                   "rank__badge_colour", "rank__order"))

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from members.models import User
+from members.models import JoinStatus, User
 from standing import selectors
 from tests.factories import UserFactory, rank_at
 
@@ -36,12 +36,12 @@ def link(response, rel: str) -> str | None:
 
 
 def expected(sort: str) -> list[str]:
-    return list(User.objects.filter(is_active=True).order_by(*ORDERS[sort]).values_list("username", flat=True))
+    return list(User.objects.filter(is_active=True, join_status=JoinStatus.APPROVED).order_by(*ORDERS[sort]).values_list("username", flat=True))
 
 
 @pytest.fixture
 def crowd(db):
-    """23 active members and a deactivated one, in many ties: 3 ranks, post counts 0-2, some joined at the same
+    """21 active members, a deactivated one, one waiting for approval and a refused one, in many ties: 3 ranks, post counts 0-2, some joined at the same
     instant (the id decides among them)."""
     now = timezone.now()
     for i in range(24):
@@ -49,6 +49,9 @@ def crowd(db):
         User.objects.filter(pk=member.pk).update(post_count=i % 3 // 2 + i % 2, rank_order=i % 3,
                                                  date_joined=now - timedelta(days=i // 4))
     User.objects.filter(username="m13").update(is_active=False)
+    # registration by approval: one account still waiting, one refused (neither is listed)
+    User.objects.filter(username="m07").update(join_status=JoinStatus.WAITING)
+    User.objects.filter(username="m18").update(join_status=JoinStatus.REFUSED)
 
 
 @pytest.mark.parametrize("sort", ORDERS)
@@ -64,9 +67,10 @@ def test_next_and_previous_walk_every_member_once_in_order(client, crowd, monkey
             break
         assert following.startswith(f"/members/?sort={sort}&after=")
         response = client.get(following)
-    assert [len(page) for page in pages] == [5, 5, 5, 5, 3]
+    assert [len(page) for page in pages] == [5, 5, 5, 5, 1]
     assert sum(pages, []) == expected(sort)
     assert "m13" not in sum(pages, [])  # deactivated members are not listed
+    assert not {"m07", "m18"} & set(sum(pages, []))  # nor accounts waiting for approval or refused
 
     back = []  # from the last page back to the first by the Previous links
     while (previous := link(response, "prev")) is not None:
