@@ -6,16 +6,18 @@ import pytest
 from django.forms.models import model_to_dict
 from django.test import Client
 
+from boards import services as board_services
 from boards.models import Board
 from members.models import Rank
 from moderation import services as moderation
-from tests.factories import BoardFactory, UserFactory, fresh, make_topic, rank_at
+from tests.factories import BoardFactory, UserFactory, fresh, make_post, make_topic, rank_at
 from tests.helpers import page, page_of
 
 pytestmark = pytest.mark.django_db
 
 LOUNGE = "Back room"
 PINNED = "Quince bake-off plans"
+SECRET = "Zebra-striped sourdough secret"
 
 
 def admin_saves_rank(admin_user, rank: Rank, **changes) -> None:
@@ -56,3 +58,32 @@ def test_a_reordered_ladder_does_not_leave_a_board_by_rank_on_a_cached_list(clie
     at_the_rank = UserFactory(username="climber", rank=Rank.objects.get(order=9))
     assert LOUNGE in page(page_of(client, at_the_rank, "/"))
     assert PINNED in page(page_of(client, at_the_rank, board.get_absolute_url()))
+
+
+def moderators_view(client, viewer, topic, secret) -> tuple[bool, bool]:
+    """(whether `viewer` reads the hidden post's text, whether they get its Moderate form) on the topic page."""
+    shown = page(page_of(client, viewer, topic.get_absolute_url()))
+    assert "Starter schedules" in shown
+    return SECRET in shown, f'action="/mod/post/{secret.pk}/act/"' in shown
+
+
+def test_a_moderators_list_follows_their_appointment_and_the_topics_board(client, board, pastry, member, bob,
+                                                                          board_mod, pastry_mod, admin_user):
+    """The viewer class is decided on each request: a moderator who steps down gets the members' list at once
+    (not the moderators' list cached a moment before), one appointed gets the moderators', and a topic moved
+    to another board is the other board's moderators' to moderate."""
+    topic = make_topic(board=board, author=member, title="Starter schedules")
+    secret = make_post(topic=topic, author=bob, body=SECRET)
+    moderation.act_directly(actor=fresh(admin_user), action="hide", reason="Moderated", post=secret)
+    assert moderators_view(client, board_mod, topic, secret) == (True, True)
+
+    board_services.board_moderator_remove(board=board, member=fresh(board_mod))
+    assert moderators_view(client, board_mod, topic, secret) == (False, False)
+    board_services.board_moderator_add(board=board, member=fresh(board_mod), granted_by=admin_user, reason="Back")
+    assert moderators_view(client, board_mod, topic, secret) == (True, True)
+
+    assert moderators_view(client, pastry_mod, topic, secret) == (False, False)
+    moderation.act_directly(actor=fresh(admin_user), action="move", reason="Belongs in pastry", topic=topic,
+                            board=pastry)
+    assert moderators_view(client, board_mod, topic, secret) == (False, False)
+    assert moderators_view(client, pastry_mod, topic, secret) == (True, True)
