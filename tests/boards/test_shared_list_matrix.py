@@ -17,7 +17,15 @@ from django.utils import timezone
 from boards import permissions
 from boards import services as board_services
 from moderation import services as moderation
-from tests.factories import UserFactory, fresh, make_post, make_topic
+from tests.factories import (
+    BoardFactory,
+    UserFactory,
+    fresh,
+    make_board_moderator,
+    make_post,
+    make_topic,
+    rank_at,
+)
 from tests.helpers import page
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +138,51 @@ def test_the_oracle_is_not_trivial():
     for key in SEEN:
         assert {row[key] for row in table.values()} == {True, False}, key
     assert len({tuple(tuple(table[v, s].values()) for s in STATES) for v in VIEWERS}) == 5
+
+
+# --- the lists of boards: the index and the forum-wide pins, cached per set of boards a viewer may see ----------
+
+LOUNGE, LOUNGE_PIN = "Regulars' lounge", "Plans for the quince bake-off"
+LIST_VIEWERS = {  # viewer -> whether they may see the lounge (its rank to read is Regular, order 2)
+    "visitor": False, "unranked": False, "newcomer": False, "member": False, "banned_member": False,
+    "regular": True, "veteran": True, "lounge_mod": True, "other_mod": False, "global_mod": True, "admin": True}
+
+
+@pytest.fixture
+def lists_world(board, pastry, admin_user, moderator):
+    lounge = BoardFactory(name=LOUNGE, slug="lounge", view_rank=rank_at(2))
+    users = {
+        "visitor": None, "unranked": UserFactory(username="unranked", rank=None),
+        "newcomer": UserFactory(username="newcomer", rank=rank_at(0)),
+        "member": UserFactory(username="member1", rank=rank_at(1)),
+        "banned_member": UserFactory(username="banned", rank=rank_at(1), is_banned=True),
+        "regular": UserFactory(username="regular", rank=rank_at(2)),
+        "veteran": UserFactory(username="veteran", rank=rank_at(3)),
+        "lounge_mod": make_board_moderator(lounge, "loungemod"),
+        "other_mod": make_board_moderator(pastry, "pastrymod"),
+        "global_mod": moderator, "admin": admin_user}
+    pinned = make_topic(board=lounge, author=users["regular"], title=LOUNGE_PIN)
+    moderation.act_directly(actor=fresh(admin_user), action="pin", scope="forum", reason="For all who may",
+                            topic=pinned)
+    make_topic(board=board, title="An open question about rye")
+    # each list, with what shows on it for everyone (a page broken for everyone shows the lounge to nobody)
+    return users, {"/": "All about starters.", board.get_absolute_url(): "An open question about rye",
+                   pastry.get_absolute_url(): "<h1>Pastry"}
+
+
+@pytest.mark.parametrize("first", list(LIST_VIEWERS))
+def test_the_lists_of_boards_matrix(lists_world, first):
+    """Each viewer in turn fills the index and two boards' pins first; then every viewer reads them."""
+    users, urls = lists_world
+    cache.clear()
+    for url in urls:
+        assert read(users, first, url).status_code == 200
+
+    wrong = []
+    for viewer, may in LIST_VIEWERS.items():
+        for url, marker in urls.items():
+            shown = page(read(users, viewer, url))
+            assert marker in shown, (viewer, url)
+            if (LOUNGE in shown or LOUNGE_PIN in shown) != may:
+                wrong.append((viewer, url))
+    assert not wrong, f"lists first filled by {first}: {wrong}"
