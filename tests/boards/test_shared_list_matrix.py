@@ -10,6 +10,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
@@ -186,3 +187,35 @@ def test_the_lists_of_boards_matrix(lists_world, first):
             if (LOUNGE in shown or LOUNGE_PIN in shown) != may:
                 wrong.append((viewer, url))
     assert not wrong, f"lists first filled by {first}: {wrong}"
+
+
+# --- the rule the lists are built on, split in two for them, answers as before ------------------------------------
+
+
+def body_rule_before_the_split(user, post, *, is_moderator: bool) -> bool:
+    """boards.permissions.can_see_post_body as it read before the lists were shared (commit ea24189^1)."""
+    if post.deleted_at is not None:
+        return permissions.is_admin(user)
+    if not (post.is_hidden or post.is_awaiting_approval):
+        return True
+    return is_moderator or (user.is_authenticated and post.author_id == user.pk)
+
+
+def test_who_reads_a_posts_text_is_decided_as_before(world, admin_user):
+    """can_see_post_body (now class_sees_post_body, plus the author) and the class's answer that the shared list
+    shows, against the rule before the split, for every viewer and state; and sees_own_post_apart is true
+    exactly where a viewer reads what their class does not."""
+    topic, users, bob, newbie = world
+    for state in STATES:
+        post, author = make_state(state, topic, bob, newbie, admin_user)
+        for viewer, user in {**users, "author": author}.items():
+            user = AnonymousUser() if user is None else fresh(user)
+            moderator = permissions.can_moderate(user, topic.board)
+            klass = permissions.viewer_class(user, topic.board)
+            before = body_rule_before_the_split(user, post, is_moderator=moderator)
+            assert permissions.can_see_post_body(user, post, is_moderator=moderator) == before, (viewer, state)
+            for_class = permissions.class_sees_post_body(post, is_moderator=moderator,
+                                                         is_admin=klass == permissions.ADMIN_CLASS)
+            apart = permissions.sees_own_post_apart(user, post)
+            assert (for_class or apart) == before, (viewer, state)
+            assert not apart or viewer == "author", (viewer, state)
