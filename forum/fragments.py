@@ -10,6 +10,11 @@ random per render, so no text a member wrote can pose as a slot.
 
 A fragment is rendered without the request: a real CSRF token never enters shared HTML, and the forms in a
 fragment carry the placeholder `Slots.csrf_token`, which `fill` swaps for the request's token.
+
+A fragment is rendered from the primary database, never a read replica (forum/db_router.py): its key holds
+versions read on the primary (a board's), and a list read from a replica that had not yet replayed a write
+(a hidden topic) would be served under the new version for FRAGMENT_CACHE_SECONDS, long after the replica's
+lag. What the primary shows is never older than any version a request has read.
 """
 import re
 import secrets
@@ -20,6 +25,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.utils.safestring import SafeString, mark_safe
+
+from forum import db_router
 
 _NOT_A_SLOT = re.compile(r"[^\w.-]")
 
@@ -75,7 +82,11 @@ def fragments(renders: dict[str, Callable[[Slots], str]]) -> dict[str, Fragment]
 def unshared(render: Callable[[Slots], str]) -> Fragment:
     """A fragment for one request only (never cached): a list that is one viewer's own."""
     nonce = secrets.token_hex(8)
-    return Fragment(nonce, str(render(Slots(nonce))))
+    on_primary = db_router.allow_replica_reads(False)  # see the module's docstring
+    try:
+        return Fragment(nonce, str(render(Slots(nonce))))
+    finally:
+        db_router.reset_replica_reads(on_primary)
 
 
 def fill(fragment: Fragment, slot: Callable[[str, list[str]], str], request) -> SafeString:

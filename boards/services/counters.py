@@ -14,6 +14,15 @@ def bump(topic_id: int, board_id: int | None = None) -> None:
         Board.objects.filter(pk=board_id).update(version=F("version") + 1)
 
 
+def bump_every_board(**_signal) -> None:
+    """The rank ladder changed (an admin saved or deleted a rank, members.Rank): which boards by rank a member
+    sees compares their rank's order with each board's rank to read, and the lists of boards cached per
+    member order (the index, the forum-wide pins: boards.permissions.board_visibility_key) are keyed by the
+    boards' versions, so every one of those goes stale. Connected in BoardsConfig.ready(); rank edits are
+    rare."""
+    Board.objects.update(version=F("version") + 1)
+
+
 def count_new_post(*, board_id: int | None, post: Post, new_topic: bool, set_last: bool = True) -> None:
     """Bump the board's (unless None: a held topic is not on the board yet) and the author's counters
     for a post that was just inserted. A held reply is counted but does not become the board's last post."""
