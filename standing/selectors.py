@@ -22,7 +22,8 @@ def member_page(*, sort: str, after: str | None = None, before: str | None = Non
     from the page before (NotAPage for one that is not a key of this order, or with no members beyond it).
     One query, the last page as cheap as the first. Accounts still waiting for a moderator's approval, or
     refused, are not members of the community yet: they are not listed."""
-    page = SORTS[sort].page(User.objects.filter(is_active=True, join_status=JoinStatus.APPROVED), after=after, before=before,
+    listed = User.objects.filter(is_active=True, join_status=JoinStatus.APPROVED)
+    page = SORTS[sort].page(listed, after=after, before=before,
                             per_page=MEMBERS_PER_PAGE, select_related=("rank",),
                             only=("username", "date_joined", "post_count", "rank_order", "rank__name",
                                   "rank__badge_colour", "rank__order"))

@@ -36,13 +36,14 @@ def link(response, rel: str) -> str | None:
 
 
 def expected(sort: str) -> list[str]:
-    return list(User.objects.filter(is_active=True, join_status=JoinStatus.APPROVED).order_by(*ORDERS[sort]).values_list("username", flat=True))
+    listed = User.objects.filter(is_active=True, join_status=JoinStatus.APPROVED)
+    return list(listed.order_by(*ORDERS[sort]).values_list("username", flat=True))
 
 
 @pytest.fixture
 def crowd(db):
-    """21 active members, a deactivated one, one waiting for approval and a refused one, in many ties: 3 ranks, post counts 0-2, some joined at the same
-    instant (the id decides among them)."""
+    """21 active members, a deactivated one, one waiting for approval and a refused one, in many ties: 3 ranks,
+    post counts 0-2, some joined at the same instant (the id decides among them)."""
     now = timezone.now()
     for i in range(24):
         member = UserFactory(username=f"m{i:02d}", rank=rank_at(i % 3))
