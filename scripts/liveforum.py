@@ -62,8 +62,12 @@ def port_free(port: int) -> bool:
 
 
 def free_ports(first: int, count: int, last: int) -> list[int]:
-    """`count` free loopback ports from `first` up to `last`."""
-    found = [p for p in range(first, last + 1) if port_free(p)][:count]
+    """`count` free loopback ports from `first` up to `last`, looked for from a random place in that range:
+    two processes starting at once (the test suite's workers under pytest-xdist) would otherwise both find
+    the first free port and both try to listen on it."""
+    ports = list(range(first, last + 1))
+    start = secrets.randbelow(len(ports))
+    found = [p for p in ports[start:] + ports[:start] if port_free(p)][:count]
     if len(found) < count:
         raise RuntimeError(f"fewer than {count} free ports in {first}-{last}")
     return found

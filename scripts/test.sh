@@ -9,7 +9,9 @@
 #   4. ruff check .
 #   5. lint-imports + scripts/check_imports.py  (the apps stand in layers; no cycles; see pyproject.toml)
 #   6. makemigrations --check --dry-run   (fails when a model change has no migration)
-#   7. pytest                              (config in pyproject.toml; tests in tests/)
+#   7. pytest                              (config in pyproject.toml; tests in tests/), in TEST_WORKERS
+#                                          processes (pytest-xdist, 2; each a test database and a Redis
+#                                          database of its own), a test module's tests in one of them
 #   8. the cluster check (scripts/cluster_test.sh, about 2 minutes): two web nodes behind nginx, a primary
 #      and a streaming replica, two Celery workers and beat, on servers of its own; run with the whole
 #      suite (no PYTEST_ARGS, no arguments), or always with CLUSTER_TEST=1, never with CLUSTER_TEST=0
@@ -19,6 +21,8 @@
 # Settings (environment):
 #   PYTEST_ARGS     extra pytest arguments, shell-quoted:  PYTEST_ARGS='-x -m "not browser"'
 #                   (arguments given to this script are passed to pytest too)
+#   TEST_WORKERS    pytest processes (default 2; 0 runs the tests in this process, one after the other).
+#                   On 2 cores the suite takes about 7 minutes with 2 and over 20 with 0.
 #   PYTHON          interpreter used to create .venv   (default: python3.11, else python3 >= 3.11)
 #   CHROMIUM_PATH   browser used by the Playwright tests (default /usr/bin/chromium)
 #   SKIP_CHROMIUM=1 do not require chromium (then deselect the browser tests: -m "not browser")
@@ -206,7 +210,11 @@ PYTEST_LOG="$(mktemp)"
 begin "pytest"
 log "pytest ${pytest_args[*]} $*"
 set +e
-.venv/bin/pytest "${color[@]}" "${pytest_args[@]}" "$@" 2>&1 | tee "$PYTEST_LOG"
+# --dist loadscope keeps a module's tests in one process: the modules that load a big forum (tests/perf) or
+# start servers of their own (tests/test_outages.py) do it once; PYTEST_ARGS='-n 0' or TEST_WORKERS=0 runs
+# everything here, one test after the other
+workers=(-n "${TEST_WORKERS:-2}" --dist loadscope)
+.venv/bin/pytest "${color[@]}" "${workers[@]}" "${pytest_args[@]}" "$@" 2>&1 | tee "$PYTEST_LOG"
 rc=${PIPESTATUS[0]}
 set -e
 end
