@@ -38,6 +38,18 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _celery_may_join():
+    """Celery runs an eager task inside `denied_join_result()`, which sets a process-wide flag and puts back the
+    value it found. Tasks run eagerly in two threads at once (a live server's and the test's) can put back each
+    other's True, and from then on every `result.get()` in this process raises "Never call result.get() within
+    a task!", in whichever test runs next."""
+    from celery.result import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _no_language_left_over():
     """A request in Chinese leaves Chinese active in the thread (LocaleMiddleware activates it and nothing
     turns it off): a later test that calls a service directly would read its messages in Chinese."""
