@@ -108,6 +108,14 @@ def run_in_threads(target, count: int | None = None, *, args=None, timeout: floa
     return errors
 
 
+def pager_link(response, rel: str) -> str | None:
+    """The href of the page's pagination link rel="next" or rel="prev" (there is at most one), unescaped; None
+    when the page has none (a list read by key at either end)."""
+    found = re.findall(rf'<a href="([^"]+)" rel="{rel}">', response.content.decode())
+    assert len(found) <= 1
+    return html_entities.unescape(found[0]) if found else None
+
+
 # --- URLs and data ------------------------------------------------------------------------------------------------
 
 

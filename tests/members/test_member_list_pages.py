@@ -1,7 +1,6 @@
 """The members list's pages, read by key (forum.pagination.Keyset): Next and Previous links that carry the last or
 first row's sort key, every member exactly once however the pages fall among ties, a fixed query count on any
 page, and a clear answer (the order's first page) for a cursor that is not one or leads nowhere."""
-import html as html_entities
 import re
 from datetime import timedelta
 
@@ -13,6 +12,7 @@ from django.utils import timezone
 from members.models import JoinStatus, User
 from standing import selectors
 from tests.factories import UserFactory, rank_at
+from tests.helpers import pager_link
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +30,7 @@ def listed(response) -> list[str]:
 
 def link(response, rel: str) -> str | None:
     """The Next (rel="next") or Previous (rel="prev") link of the page's pagination, or None."""
-    found = re.findall(rf'<a href="([^"]+)" rel="{rel}">', response.content.decode())
-    assert len(found) <= 1
-    return html_entities.unescape(found[0]) if found else None
+    return pager_link(response, rel)
 
 
 def expected(sort: str) -> list[str]:

@@ -2,7 +2,6 @@
 first notice's (created_at, id), every notice of the reader's exactly once however the pages fall among notices
 made at the same instant, one query on any page, and the first page for a cursor that is not one, leads nowhere,
 or comes from an old ?page=N link."""
-import html as html_entities
 import re
 from datetime import timedelta
 
@@ -14,6 +13,7 @@ from django.utils import timezone
 from notices import selectors
 from notices.models import Notice
 from tests.factories import UserFactory
+from tests.helpers import pager_link
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +25,8 @@ def titles(response) -> list[str]:
 
 def link(response, rel: str) -> str | None:
     """The Older (rel="next") or Newer (rel="prev") link, or None."""
-    found = re.findall(rf'<a href="([^"]+)" rel="{rel}">', response.content.decode())
-    assert len(found) <= 1
-    return "/notifications/" + html_entities.unescape(found[0]) if found else None
+    href = pager_link(response, rel)
+    return "/notifications/" + href if href else None
 
 
 def expected(member) -> list[str]:
