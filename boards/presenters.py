@@ -99,16 +99,22 @@ class PostControls:
         # one string with PK and AFTER standing in for those.
         self.usual = None
         if self.may_write and can_reply and not is_moderator:
-            like_url = links.post_page_url("boards:post_like", self.PK)
-            report_url = links.report_url("post", self.PK)
-            self.usual = {
-                liked: (f'<li><form method="post" action="{like_url}" class="inline-form">{self.csrf_input}'
-                        f'<button type="submit" name="action" value="{value}" class="link-button like-button" '
-                        f'aria-pressed="{pressed}">{label}</button></form>{self.AFTER}</li>\n'
-                        f'<li><a href="{self.reply_base}?to={self.PK}">{self.reply}</a></li>\n'
-                        f'<li><a href="{self.reply_base}?quote={self.PK}">{self.quote}</a></li>\n'
-                        f'<li><a class="report-link" href="{report_url}">{self.report}</a></li>')
-                for liked, (value, pressed, label) in self.like_labels.items()}
+            self.usual = {liked: "\n".join([self._like(self.PK, liked, self.AFTER), self._reply_and_quote(self.PK),
+                                            self._report(self.PK)])
+                          for liked in self.like_labels}
+
+    def _like(self, pk, liked: bool, after: str) -> str:
+        value, pressed, label = self.like_labels[liked]
+        return (f'<li><form method="post" action="{links.post_page_url("boards:post_like", pk)}" '
+                f'class="inline-form">{self.csrf_input}<button type="submit" name="action" value="{value}" '
+                f'class="link-button like-button" aria-pressed="{pressed}">{label}</button></form>{after}</li>')
+
+    def _reply_and_quote(self, pk) -> str:
+        return (f'<li><a href="{self.reply_base}?to={pk}">{self.reply}</a></li>\n'
+                f'<li><a href="{self.reply_base}?quote={pk}">{self.quote}</a></li>')
+
+    def _report(self, pk) -> str:
+        return f'<li><a class="report-link" href="{links.report_url("post", pk)}">{self.report}</a></li>'
 
     def html(self, post) -> str:
         viewer = self.viewer
@@ -117,29 +123,23 @@ class PostControls:
         own = viewer.is_authenticated and post.author_id == viewer.pk
         open_ = not post.is_hidden and not post.is_awaiting_approval
         count = post.like_count
+        after = f' <span class="like-count">{count}</span>' if count else ""
         if self.usual is not None and open_ and not own and post.deleted_at is None:
-            after = f' <span class="like-count">{count}</span>' if count else ""
             return mark_safe(self.usual[pk in self.liked_ids].replace(self.AFTER, after)  # noqa: S308
                              .replace(self.PK, str(pk)))
         parts = []
         if self.may_write and not own and open_:
-            value, pressed, label = self.like_labels[pk in self.liked_ids]
-            after = f' <span class="like-count">{count}</span>' if count else ""
-            parts.append(f'<li><form method="post" action="{links.post_page_url("boards:post_like", pk)}" '
-                         f'class="inline-form">{self.csrf_input}<button type="submit" name="action" '
-                         f'value="{value}" class="link-button like-button" aria-pressed="{pressed}">{label}</button>'
-                         f'</form>{after}</li>')
+            parts.append(self._like(pk, pk in self.liked_ids, after))
         elif count:
             parts.append(f'<li><span class="like-count" title="{self.like_count_title}">♥ {count}</span></li>')
         shown = permissions.can_see_post_body(viewer, post, is_moderator=self.is_moderator)
         if self.can_reply and shown and open_:
-            parts.append(f'<li><a href="{self.reply_base}?to={pk}">{self.reply}</a></li>\n'
-                         f'<li><a href="{self.reply_base}?quote={pk}">{self.quote}</a></li>')
+            parts.append(self._reply_and_quote(pk))
         # only its author and moderators may ever edit a post: ask the rules for no one else's
         if (own or self.is_moderator) and permissions.can_edit(viewer, post):
             parts.append(f'<li><a href="{links.post_page_url("boards:post_edit", pk)}">{self.edit}</a></li>')
         if self.may_write and not own and shown:
-            parts.append(f'<li><a class="report-link" href="{links.report_url("post", pk)}">{self.report}</a></li>')
+            parts.append(self._report(pk))
         return mark_safe("\n".join(parts))  # noqa: S308 - numbers, our URLs and our escaped words
 
 
