@@ -178,8 +178,8 @@ class Keyset:
             key, here = self.decode(cursor), Tuple(*(F(name) for name in self.columns))
             listed = listed.filter(TupleLessThan(here, key) if after else TupleGreaterThan(here, key))
         # before a key: the rows just above it, read upwards from it
-        ids = listed.order_by(*([F(name).asc() for name in self.columns] if before else downwards)).values("pk")
-        rows = self.model.objects.filter(pk__in=ids[:per_page + 1]).select_related(*select_related)
+        ordered = listed.order_by(*([F(name).asc() for name in self.columns] if before else downwards))
+        rows = rows_between(ordered, 0, per_page + 1).select_related(*select_related)
         rows = list((rows.only(*only) if only else rows).order_by(*downwards))
         if before:
             more_before, more_after = len(rows) > per_page, True
